@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { CprError } from '../errors.js';
+import { registerRepriceCommand } from './reprice-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { version } from './version.js';
+
+const program = new Command()
+  .name('cpr-meter')
+  .description('The true cost per resolution of your support chatbot, AI versus human.')
+  .version(version)
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerRepriceCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Our own errors say what to fix; anything else is a bug and keeps its stack.
+  process.stderr.write(error instanceof CprError ? `cpr-meter: ${error.message}\n` : `cpr-meter: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { startServer } from '../server/start-server.js';
+
+/** Adds `cpr-meter serve`: the recording proxy and its API. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the OpenAI-compatible proxy that records the cost of every LLM call, and the event/report API')
+    .option('--port <port>', 'port to listen on (env CPR_PORT, default 8787)')
+    .option('--host <host>', 'interface to listen on (env CPR_HOST, default 127.0.0.1)')
+    .option('--db <file>', 'SQLite ledger file (env CPR_DB, default ./cpr-meter.db)')
+    .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)')
+    .option('--anthropic-upstream <url>', 'Anthropic upstream (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
+    .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES)')
+    .option('--admin-token <token>', 'bearer token required by /api/ routes (env CPR_ADMIN_TOKEN)')
+    .option('--proxy-token <token>', 'token clients must present when CPR_UPSTREAM_API_KEY is set (env CPR_PROXY_TOKEN)')
+    .option('--human-hourly-rate <usd>', 'cost of a human agent hour in USD (env CPR_HUMAN_HOURLY_RATE, default 40)')
+    .option('--max-body-bytes <n>', 'largest request body accepted (env CPR_MAX_BODY_BYTES, default 33554432)')
+    .option('--upstream-timeout-ms <ms>', 'upstream header/idle timeout (env CPR_UPSTREAM_TIMEOUT_MS, default 600000)')
+    .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL)')
+    .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      const server = await startServer(options);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`cpr-meter: ${signal} received, finishing in-flight requests\n`);
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

@@ -1,0 +1,130 @@
+import { ConfigError } from '../errors.js';
+import type { LogLevel } from '../logging/logger.js';
+
+/**
+ * Options of `cpr-meter serve` and {@link startServer}. Each is resolved in one place, in this
+ * order: the option, then its environment variable, then the default.
+ */
+export interface ServeOptions {
+  /** Port to listen on. Env `CPR_PORT`. Default 8787 (0 picks a free port). */
+  port?: number | string;
+  /** Interface to listen on. Env `CPR_HOST`. Default `127.0.0.1`; any other needs an admin token. */
+  host?: string;
+  /** SQLite ledger file. Env `CPR_DB`. Default `./cpr-meter.db`. */
+  db?: string;
+  /** OpenAI-compatible upstream, `/v1` included. Env `CPR_UPSTREAM_URL`. Default `https://api.openai.com/v1`. */
+  upstream?: string;
+  /** Anthropic upstream. Env `CPR_ANTHROPIC_UPSTREAM_URL`. Default `https://api.anthropic.com`. */
+  anthropicUpstream?: string;
+  /** Price-override JSON file. Env `CPR_PRICES`. Default: none (bundled prices only). */
+  prices?: string;
+  /** Replaces the clients' credentials upstream. Env `CPR_UPSTREAM_API_KEY`. Default: none (clients' keys pass through). */
+  upstreamApiKey?: string;
+  /** Client token the proxy requires; mandatory with an upstream key. Env `CPR_PROXY_TOKEN`. */
+  proxyToken?: string;
+  /** Bearer token every `/api/` route requires. Env `CPR_ADMIN_TOKEN`. Default: none (loopback only). */
+  adminToken?: string;
+  /** Fully loaded cost of a human agent hour, USD. Env `CPR_HUMAN_HOURLY_RATE`. Default 40. */
+  humanHourlyRate?: number | string;
+  /** Largest request body accepted, bytes. Env `CPR_MAX_BODY_BYTES`. Default 33,554,432 (32 MiB). */
+  maxBodyBytes?: number | string;
+  /** Longest wait for upstream headers, and between body chunks, ms. Env `CPR_UPSTREAM_TIMEOUT_MS`. Default 600,000. */
+  upstreamTimeoutMs?: number | string;
+  /** Emit OpenTelemetry spans and metrics through the SDK. Env `CPR_OTEL` (`1`/`true`). Default false. */
+  otel?: boolean;
+  /** Env `CPR_LOG_LEVEL`. Default `info`. */
+  logLevel?: LogLevel;
+}
+
+/** Every option resolved. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  db: string;
+  upstream: string;
+  anthropicUpstream: string;
+  prices: string | undefined;
+  upstreamApiKey: string | undefined;
+  proxyToken: string | undefined;
+  adminToken: string | undefined;
+  humanHourlyRate: number;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  otel: boolean;
+  logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+function pick<T>(option: T | undefined, env: string | undefined, fallback: T): T | string {
+  if (option !== undefined && option !== '') return option;
+  if (env !== undefined && env !== '') return env;
+  return fallback;
+}
+
+function number(value: unknown, name: string, env: string, { min, integer }: { min: number; integer?: boolean }): number {
+  const parsed = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(parsed) || parsed < min || (integer && !Number.isInteger(parsed))) {
+    throw new ConfigError(`--${name} (${env}) must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${String(value)}.`, { option: name });
+  }
+  return parsed;
+}
+
+function url(value: string, name: string, env: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError(`--${name} (${env}) must be an http(s) URL; got ${value}.`, { option: name });
+  }
+  return value.replace(/\/+$/, '');
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+
+/** True for loopback interface names and addresses. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * Resolves serve options: option, then environment variable, then default. Fails at once, with
+ * what to set, on an invalid value or an unsafe combination.
+ */
+export function resolveServeConfig(options: ServeOptions = {}, env: Env = process.env): ServeConfig {
+  const config: ServeConfig = {
+    port: number(pick(options.port, env.CPR_PORT, 8787), 'port', 'CPR_PORT', { min: 0, integer: true }),
+    host: String(pick(options.host, env.CPR_HOST, '127.0.0.1')),
+    db: String(pick(options.db, env.CPR_DB, './cpr-meter.db')),
+    upstream: url(String(pick(options.upstream, env.CPR_UPSTREAM_URL, 'https://api.openai.com/v1')), 'upstream', 'CPR_UPSTREAM_URL'),
+    anthropicUpstream: url(
+      String(pick(options.anthropicUpstream, env.CPR_ANTHROPIC_UPSTREAM_URL, 'https://api.anthropic.com')),
+      'anthropic-upstream', 'CPR_ANTHROPIC_UPSTREAM_URL',
+    ),
+    prices: (pick(options.prices, env.CPR_PRICES, undefined) as string | undefined) ?? undefined,
+    upstreamApiKey: (pick(options.upstreamApiKey, env.CPR_UPSTREAM_API_KEY, undefined) as string | undefined) ?? undefined,
+    proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
+    adminToken: (pick(options.adminToken, env.CPR_ADMIN_TOKEN, undefined) as string | undefined) ?? undefined,
+    humanHourlyRate: number(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, 40), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
+    maxBodyBytes: number(pick(options.maxBodyBytes, env.CPR_MAX_BODY_BYTES, 32 * 1024 * 1024), 'max-body-bytes', 'CPR_MAX_BODY_BYTES', { min: 1, integer: true }),
+    upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
+    otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),
+    logLevel: (pick(options.logLevel, env.CPR_LOG_LEVEL, 'info') as LogLevel),
+  };
+  if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
+    throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });
+  }
+  if (!isLoopback(config.host) && config.adminToken === undefined) {
+    throw new ConfigError(
+      `Refusing to listen on ${config.host} without an admin token: set --admin-token (CPR_ADMIN_TOKEN), or listen on 127.0.0.1.`,
+      { option: 'admin-token' },
+    );
+  }
+  if (config.upstreamApiKey !== undefined && config.proxyToken === undefined) {
+    throw new ConfigError(
+      'CPR_UPSTREAM_API_KEY is set, so the proxy would spend your account for anyone who reaches it: set CPR_PROXY_TOKEN (--proxy-token), the key clients must present.',
+      { option: 'proxy-token' },
+    );
+  }
+  return config;
+}

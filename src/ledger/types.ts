@@ -1,0 +1,51 @@
+import type { Operation, Provider, Usage } from '../usage/types.js';
+import type { UnitPrices } from '../pricing/types.js';
+
+/** How a call ended: `ok` (a 2xx answer read to its end), `error` (upstream or network failure), `aborted` (the client left first). */
+export type CallStatus = 'ok' | 'error' | 'aborted';
+
+/** Where a call was seen. */
+export type CallSource = 'proxy' | 'wrapper';
+
+/**
+ * One LLM call, as stored in the ledger. Never holds prompt or completion text, nor credentials.
+ */
+export interface LlmCall {
+  /** Unique id, also sent to the client as `x-cpr-call-id`. */
+  id: string;
+  /** Request start, milliseconds since the epoch. */
+  startedAt: number;
+  /** Conversation the call belongs to; `null` when unattributed. */
+  conversationId: string | null;
+  /** Ticket named with the call (`x-cpr-ticket-id`), if any. */
+  ticketId: string | null;
+  provider: Provider;
+  operation: Operation;
+  requestModel: string | null;
+  responseModel: string | null;
+  /** `null` when neither the provider nor an estimate gave any usage. */
+  usage: Usage | null;
+  /** USD; `null` when no price is known for the model (the call is *unpriced*). */
+  costUsd: number | null;
+  /** The unit prices the cost was computed with; `null` when unpriced. */
+  prices: UnitPrices | null;
+  status: CallStatus;
+  /** HTTP status of the upstream answer; `null` when none arrived. */
+  httpStatus: number | null;
+  /** A short machine-readable reason when `status` is not `ok` (e.g. `rate_limit_error`, `upstream_unreachable`, `client_disconnected`). */
+  errorType: string | null;
+  /** True when usage was estimated with a tokenizer because the provider reported none. */
+  estimated: boolean;
+  streamed: boolean;
+  /** Milliseconds from request start to the end of the response. */
+  latencyMs: number | null;
+  /** Milliseconds from request start to the first streamed chunk (streams only). */
+  timeToFirstChunkMs: number | null;
+  /** The upstream's request id header (`x-request-id` / `request-id`). */
+  upstreamRequestId: string | null;
+  /** The response's own id (`chatcmpl-…`, `resp_…`, `msg_…`). */
+  responseId: string | null;
+  /** Finish / stop reasons reported by the provider. */
+  finishReasons: string[];
+  source: CallSource;
+}

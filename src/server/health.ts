@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallRecorder } from '../ledger/call-recorder.js';
+import type { CallLedger } from '../ledger/ledger.js';
+
+/**
+ * `GET /healthz`: 200 `{"status":"ok"}` when the ledger answers and nothing waits for retry;
+ * 200 `degraded` when it answers but rows wait in the retry buffer; 503 `degraded` when it does
+ * not answer (LLM calls still go through: the proxy fails open).
+ */
+export function healthHandler({ ledger, recorder }: { ledger: CallLedger; recorder: CallRecorder }) {
+  return async function health(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let ledgerState = 'ok';
+    let ledgerError: string | undefined;
+    try {
+      await ledger.ping();
+    } catch (error) {
+      ledgerState = 'unreachable';
+      ledgerError = (error as Error).message;
+    }
+    const stats = recorder.stats();
+    const status = ledgerState === 'ok' && recorder.health() === 'ok' ? 'ok' : 'degraded';
+    const body = JSON.stringify({ status, ledger: ledgerState, ledgerError, recorder: stats });
+    res.writeHead(ledgerState === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(body);
+  };
+}

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
+import { CallRecorder } from '../ledger/call-recorder.js';
+import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { PriceBook } from '../pricing/price-book.js';
+import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
+import type { PriceFile } from '../pricing/types.js';
+import { createProxyHandler } from '../proxy/proxy-handler.js';
+import { matchRoute } from '../proxy/routes.js';
+import { sendError } from '../proxy/send-error.js';
+import { CprError } from '../errors.js';
+import { healthHandler } from './health.js';
+
+/** Options of {@link startServer}: the serve options plus what tests and embedders inject. */
+export interface StartServerOptions extends ServeOptions {
+  /** Environment to read options from. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Price overrides as an object (instead of, or on top of, `prices` as a file). */
+  priceOverrides?: PriceFile;
+  /** Clock, ms since the epoch. */
+  now?: () => number;
+}
+
+/** A running cpr-meter server. */
+export interface CprServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  config: ServeConfig;
+  server: Server;
+  ledger: SqliteLedger;
+  recorder: CallRecorder;
+  prices: PriceBook;
+  /** Stops accepting, lets in-flight requests finish, flushes and closes the ledger. */
+  close(): Promise<void>;
+}
+
+class NotFoundError extends CprError {
+  override name = 'NotFoundError' as const;
+  override readonly status = 404;
+  override readonly type = 'invalid_request_error';
+}
+
+/**
+ * Starts the proxy and its API on one HTTP server.
+ *
+ * @example
+ * const cpr = await startServer({ port: 0, db: './cpr.db', upstream: 'http://127.0.0.1:9000/v1' });
+ * // new OpenAI({ baseURL: `${cpr.url}/v1` })
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<CprServer> {
+  const config = resolveServeConfig(options, options.env ?? process.env);
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
+  const prices = new PriceBook({ overrides });
+  const ledger = openSqliteLedger({ path: config.db });
+  const recorder = new CallRecorder({ ledger, logger });
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const now = options.now ?? Date.now;
+  const proxy = createProxyHandler({
+    upstreamUrl: config.upstream,
+    anthropicUpstreamUrl: config.anthropicUpstream,
+    upstreamApiKey: config.upstreamApiKey,
+    proxyToken: config.proxyToken,
+    recorder, prices, logger, dispatcher, now,
+    maxBodyBytes: config.maxBodyBytes,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+  });
+  const health = healthHandler({ ledger, recorder });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    if (url === '/healthz' || url.startsWith('/healthz?')) return void health(req, res);
+    const route = matchRoute(req.method ?? 'GET', url, req.headers);
+    if (route) return void proxy(req, res, route);
+    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...`));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info('cpr-meter listening', { url: `http://${host}:${port}`, db: config.db, upstream: config.upstream });
+
+  return {
+    url: `http://${host}:${port}`,
+    port, config, server, ledger, recorder, prices,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await recorder.close();
+      await dispatcher.close();
+      await ledger.close();
+    },
+  };
+}
+
+function mergeOverrides(file: PriceFile | undefined, object: PriceFile | undefined): PriceFile | undefined {
+  if (!file && !object) return undefined;
+  return { models: { ...file?.models, ...(object ? parsePriceFile(object, 'priceOverrides').models : {}) } };
+}
