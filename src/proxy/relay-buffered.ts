@@ -17,10 +17,11 @@ function decode(body: Buffer, encoding: unknown): string {
   return body.toString('utf8');
 }
 
-/** The error kind an upstream failure names (`error.type`, `error.code`), else `http_<status>`. */
+/** The error kind an upstream failure names (`error.code`, else `error.type`), else `http_<status>`. */
 function errorTypeOf(json: unknown, status: number): string {
   const error = (json as { error?: { type?: unknown; code?: unknown } } | null)?.error;
-  const named = typeof error?.type === 'string' ? error.type : typeof error?.code === 'string' ? error.code : null;
+  // OpenAI's `code` (`rate_limit_exceeded`) is more specific than its `type` (`tokens`); Anthropic has only `type`.
+  const named = typeof error?.code === 'string' ? error.code : typeof error?.type === 'string' ? error.type : null;
   return named ?? `http_${status}`;
 }
 

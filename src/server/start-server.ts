@@ -35,8 +35,11 @@ export interface CprServer {
   ledger: SqliteLedger;
   recorder: CallRecorder;
   prices: PriceBook;
-  /** Stops accepting, lets in-flight requests finish, flushes and closes the ledger. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default 10 s), flushes
+   * the retry buffer and closes the ledger.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 class NotFoundError extends CprError {
@@ -91,11 +94,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   return {
     url: `http://${host}:${port}`,
     port, config, server, ledger, recorder, prices,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+    async close({ graceMs = 10_000 } = {}) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their last response ends: close them as they do,
+      // and cut whatever is still running at the deadline.
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(deadline);
       await recorder.close();
       await dispatcher.close();
       await ledger.close();
