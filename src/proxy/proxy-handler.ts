@@ -9,7 +9,7 @@ import type { PriceBook } from '../pricing/price-book.js';
 import { safeEqual } from '../server/safe-equal.js';
 import { readAttribution, type Attribution } from './attribution.js';
 import { finishExchange, type Exchange } from './exchange.js';
-import { prepareRequest } from './prepare-request.js';
+import { prepareRequest } from '../recording/prepare-request.js';
 import { readBody } from './read-body.js';
 import { relayBuffered } from './relay-buffered.js';
 import { relayStream } from './relay-stream.js';
@@ -83,8 +83,17 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
   const attribution = readAttribution(req.headers, route.conversationId);
   const prepared = prepareRequest(route.operation, await readBody(req, deps.maxBodyBytes));
   const exchange: Exchange = {
-    req, res, route, attribution, prepared, startedAt, t0,
-    callId: randomUUID(),
+    req, res, route, attribution, prepared,
+    start: {
+      callId: randomUUID(), startedAt, t0,
+      provider: route.provider,
+      operation: route.operation,
+      requestModel: prepared.requestModel,
+      requestJson: prepared.json,
+      conversationId: attribution.conversationId,
+      ticketId: attribution.ticketId,
+      source: 'proxy',
+    },
     abort: new AbortController(),
     clientGone: false,
   };
@@ -125,7 +134,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
       timeToFirstChunkMs: null,
       upstreamRequestId: null,
     }, deps);
-    if (failure) sendError(res, failure, { 'x-cpr-call-id': exchange.callId });
+    if (failure) sendError(res, failure, { 'x-cpr-call-id': exchange.start.callId });
     return;
   }
   const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');

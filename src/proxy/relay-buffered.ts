@@ -1,9 +1,10 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { readResponse } from '../usage/read-response.js';
-import { finishExchange, upstreamRequestId, type Exchange, type FinishDeps } from './exchange.js';
+import { errorTypeOf, upstreamRequestId } from '../recording/build-call.js';
+import { finishExchange, headerOf, type Exchange, type FinishDeps } from './exchange.js';
 import { clientResponseHeaders } from './upstream-headers.js';
-import { outputTextOf } from './output-text.js';
+import { outputTextOf } from '../usage/output-text.js';
 
 /** Decodes a body for reading only (the client gets the bytes as they came). */
 function decode(body: Buffer, encoding: unknown): string {
@@ -15,14 +16,6 @@ function decode(body: Buffer, encoding: unknown): string {
     return '';
   }
   return body.toString('utf8');
-}
-
-/** The error kind an upstream failure names (`error.code`, else `error.type`), else `http_<status>`. */
-function errorTypeOf(json: unknown, status: number): string {
-  const error = (json as { error?: { type?: unknown; code?: unknown } } | null)?.error;
-  // OpenAI's `code` (`rate_limit_exceeded`) is more specific than its `type` (`tokens`); Anthropic has only `type`.
-  const named = typeof error?.code === 'string' ? error.code : typeof error?.type === 'string' ? error.type : null;
-  return named ?? `http_${status}`;
 }
 
 /**
@@ -50,7 +43,7 @@ export async function relayBuffered(exchange: Exchange, upstream: Dispatcher.Res
       outputText: failed ? '' : outputTextOf(route.operation, json),
       streamed: false,
       timeToFirstChunkMs: null,
-      upstreamRequestId: upstreamRequestId(upstream.headers),
+      upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
     },
     deps,
   );

@@ -1,20 +1,10 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
-import { StreamTally } from '../usage/stream-tally.js';
-import { finishExchange, upstreamRequestId, type Exchange, type FinishDeps } from './exchange.js';
+import { upstreamRequestId } from '../recording/build-call.js';
+import { SseRelay } from '../recording/sse-relay.js';
+import { finishExchange, headerOf, type Exchange, type FinishDeps } from './exchange.js';
 import { clientResponseHeaders } from './upstream-headers.js';
-
-/** Removes the `"usage": null` that `include_usage` adds to every chunk. */
-const NULL_USAGE = /,\s*"usage"\s*:\s*null/;
-
-/** Re-frames one event the way OpenAI frames it, with its null usage removed. */
-function reframe(event: EventSourceMessage): string {
-  const name = event.event ? `event: ${event.event}\n` : '';
-  const data = event.data.replace(NULL_USAGE, '').split('\n').map((line) => `data: ${line}\n`).join('');
-  return `${name}${data}\n`;
-}
 
 /**
  * Streams an SSE answer to the client chunk by chunk as it arrives, while a copy is tallied for
@@ -23,22 +13,11 @@ function reframe(event: EventSourceMessage): string {
  * the upstream's bytes pass through unchanged. The call is committed before the response ends.
  */
 export async function relayStream(exchange: Exchange, upstream: Dispatcher.ResponseData, deps: FinishDeps): Promise<void> {
-  const { res, route, prepared, t0 } = exchange;
-  const tally = new StreamTally(route.provider, route.operation);
-  const injected = prepared.injectedUsage;
-  let pending = '';
-  const parser = createParser({
-    onEvent(event) {
-      const usageOnly = tally.read(event);
-      if (injected && !usageOnly) pending += reframe(event);
-    },
-    onComment(comment) {
-      if (injected) pending += `:${comment}\n\n`;
-    },
-  });
-  const decoder = new TextDecoder();
+  const { res, route, prepared } = exchange;
+  const { t0 } = exchange.start;
+  const relay = new SseRelay({ provider: route.provider, operation: route.operation, hideUsage: prepared.injectedUsage });
   const headers = clientResponseHeaders(upstream.headers, { dropLength: true });
-  headers['x-cpr-call-id'] = exchange.callId;
+  headers['x-cpr-call-id'] = exchange.start.callId;
   res.writeHead(upstream.statusCode, headers);
 
   let timeToFirstChunkMs: number | null = null;
@@ -46,13 +25,8 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       timeToFirstChunkMs ??= performance.now() - t0;
-      parser.feed(decoder.decode(chunk, { stream: true }));
-      let out: Buffer | string = chunk;
-      if (injected) {
-        out = pending;
-        pending = '';
-        if (out === '') continue;
-      }
+      const out = relay.push(chunk);
+      if (out === null) continue;
       if (!res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
   } catch (error) {
@@ -67,11 +41,11 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
       status: aborted ? 'aborted' : upstreamDied ? 'error' : 'ok',
       httpStatus: upstream.statusCode,
       errorType: aborted ? 'client_disconnected' : upstreamDied ? 'upstream_stream_error' : null,
-      facts: tally.facts(),
-      outputText: tally.text(),
+      facts: relay.tally.facts(),
+      outputText: relay.tally.text(),
       streamed: true,
       timeToFirstChunkMs,
-      upstreamRequestId: upstreamRequestId(upstream.headers),
+      upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
     },
     deps,
   );
