@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
@@ -173,7 +174,7 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, route: Pro
   res.writeHead(upstream.statusCode, clientResponseHeaders(upstream.headers, { dropLength: false }));
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
     res.end();
   } catch {
