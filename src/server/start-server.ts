@@ -13,6 +13,8 @@ import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
 import { CprError } from '../errors.js';
 import { healthHandler } from './health.js';
+import { createCallTelemetry } from '../telemetry/call-telemetry.js';
+import { observeRecorder } from '../telemetry/recorder-metrics.js';
 
 /** Options of {@link startServer}: the serve options plus what tests and embedders inject. */
 export interface StartServerOptions extends ServeOptions {
@@ -60,8 +62,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides });
+  // The SDK (when --otel asks for one) must be registered before the instruments are made.
+  const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledger = openSqliteLedger({ path: config.db });
   const recorder = new CallRecorder({ ledger, logger });
+  // Spans and metrics go through @opentelemetry/api: an embedding application's own SDK gets
+  // them too; with no SDK registered they cost next to nothing.
+  recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
+  observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const now = options.now ?? Date.now;
   const proxy = createProxyHandler({
@@ -107,8 +115,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       await recorder.close();
       await dispatcher.close();
       await ledger.close();
+      await telemetry?.shutdown();
     },
   };
+}
+
+function serverAddressOf(config: ServeConfig) {
+  const address = (base: string) => {
+    const url = new URL(base);
+    return { address: url.hostname, port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) };
+  };
+  const openai = address(config.upstream);
+  const anthropic = address(config.anthropicUpstream);
+  return (call: { provider: string }) => (call.provider === 'anthropic' ? anthropic : openai);
 }
 
 function mergeOverrides(file: PriceFile | undefined, object: PriceFile | undefined): PriceFile | undefined {
