@@ -1,0 +1,115 @@
+import { performance } from 'node:perf_hooks';
+import { errorTypeOf, upstreamRequestId } from '../recording/build-call.js';
+import { SseRelay } from '../recording/sse-relay.js';
+import { outputTextOf } from '../usage/output-text.js';
+import { readResponse } from '../usage/read-response.js';
+import { commitCall, NO_FACTS, warnRecordingFailure, type PendingCall } from './commit-call.js';
+import { relayBody, type BodyEnd } from './relay-body.js';
+
+/**
+ * A non-streamed answer: the caller gets the very `Response`, and a clone of it is read in the
+ * background and recorded as the proxy's buffered relay records it. A body cut short (the
+ * caller aborted, the connection died) is recorded too, with estimated usage.
+ */
+function recordBuffered(call: PendingCall, response: Response): Response {
+  const { start, signal } = call;
+  const copy = response.clone();
+  const requestId = upstreamRequestId((name) => response.headers.get(name));
+  copy.text().then(
+    (text) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const failed = response.status >= 400;
+      commitCall(call, {
+        status: failed ? 'error' : 'ok',
+        httpStatus: response.status,
+        errorType: failed ? errorTypeOf(json, response.status) : null,
+        facts: readResponse(start.provider, start.operation, json),
+        outputText: failed ? '' : outputTextOf(start.operation, json),
+        streamed: false,
+        timeToFirstChunkMs: null,
+        upstreamRequestId: requestId,
+      });
+    },
+    () => {
+      const aborted = signal?.aborted === true;
+      commitCall(call, {
+        status: aborted ? 'aborted' : 'error',
+        httpStatus: response.status,
+        errorType: aborted ? 'client_disconnected' : 'upstream_stream_error',
+        facts: NO_FACTS,
+        outputText: '',
+        streamed: false,
+        timeToFirstChunkMs: null,
+        upstreamRequestId: requestId,
+      });
+    },
+  );
+  return response;
+}
+
+/**
+ * A streamed answer: the caller gets a `Response` with the same status and headers whose body
+ * passes each chunk through an {@link SseRelay}: the same bytes, or, when usage was asked for
+ * on the caller's behalf, the events without the usage chunk and `"usage": null`. The call is
+ * recorded once, when the stream ends: read to its end (`ok`), cut by the upstream (`error`),
+ * or left by the caller, by abort or cancel (`aborted`, usage estimated from what was streamed).
+ */
+function recordStream(call: PendingCall, response: Response): Response {
+  const { start, prepared, signal } = call;
+  const relay = new SseRelay({ provider: start.provider, operation: start.operation, hideUsage: prepared.injectedUsage });
+  const headers = new Headers(response.headers);
+  if (prepared.injectedUsage) headers.delete('content-length');
+  const requestId = upstreamRequestId((name) => response.headers.get(name));
+  let timeToFirstChunkMs: number | null = null;
+  let ended = false;
+  const end = (how: BodyEnd | { kind: 'aborted' }): void => {
+    if (ended) return;
+    ended = true;
+    signal?.removeEventListener('abort', onAbort);
+    // A read that failed because the caller aborted is the caller leaving, not the upstream dying.
+    const aborted = how.kind === 'aborted' || how.kind === 'cancelled' || (how.kind === 'failed' && signal?.aborted === true);
+    const died = !aborted && how.kind === 'failed';
+    commitCall(call, {
+      status: aborted ? 'aborted' : died ? 'error' : 'ok',
+      httpStatus: response.status,
+      errorType: aborted ? 'client_disconnected' : died ? 'upstream_stream_error' : null,
+      facts: relay.tally.facts(),
+      outputText: relay.tally.text(),
+      streamed: true,
+      timeToFirstChunkMs,
+      upstreamRequestId: requestId,
+    });
+  };
+  const onAbort = (): void => end({ kind: 'aborted' });
+  const relayed = new Response(
+    relayBody(response.body as ReadableStream<Uint8Array>, {
+      push: (chunk) => {
+        timeToFirstChunkMs ??= performance.now() - start.t0;
+        return relay.push(chunk);
+      },
+      end,
+    }),
+    { status: response.status, statusText: response.statusText, headers },
+  );
+  // `url` is read-only on a constructed Response; keep the upstream's for code that reads it.
+  Object.defineProperty(relayed, 'url', { value: response.url, enumerable: true });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return relayed;
+}
+
+/** Records an upstream answer and returns what the caller gets: a stream's body relayed, anything else as it came. Never throws. */
+export function recordResponse(call: PendingCall, response: Response): Response {
+  const isStream = (response.headers.get('content-type') ?? '').includes('text/event-stream') && response.status < 400;
+  try {
+    if (isStream && response.body !== null) return recordStream(call, response);
+    return recordBuffered(call, response);
+  } catch (error) {
+    warnRecordingFailure('an LLM answer could not be recorded', error);
+    return response;
+  }
+}

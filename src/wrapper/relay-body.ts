@@ -1,0 +1,55 @@
+/** How a relayed body ended: read to its end, failed while reading, or cancelled by its reader. */
+export type BodyEnd = { kind: 'complete' } | { kind: 'failed'; error: unknown } | { kind: 'cancelled' };
+
+/** What {@link relayBody} does with each chunk and the end. */
+export interface RelayBodyHooks {
+  /** Maps an upstream chunk to what the reader gets (`null`: nothing for this chunk). */
+  push(chunk: Uint8Array): Uint8Array | string | null;
+  /** Called once the body has ended, whichever way. */
+  end(how: BodyEnd): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A body that reads `source` chunk by chunk as its own reader pulls, hands each chunk to
+ * `hooks.push` and passes on what it returns. Built on `pull` rather than a `TransformStream`
+ * so that all three ends (done, a read error such as an abort, the reader cancelling) are seen
+ * and reported, and so that chunks are only read as fast as the caller consumes them.
+ */
+export function relayBody(source: ReadableStream<Uint8Array>, hooks: RelayBodyHooks): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          hooks.end({ kind: 'failed', error });
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          controller.close();
+          hooks.end({ kind: 'complete' });
+          return;
+        }
+        let out: Uint8Array | string | null;
+        try {
+          out = hooks.push(result.value);
+        } catch {
+          // Recording must never break the caller's stream: on a tally failure, pass the bytes as they came.
+          out = result.value;
+        }
+        if (out === null) continue;
+        controller.enqueue(typeof out === 'string' ? encoder.encode(out) : out);
+        return;
+      }
+    },
+    async cancel(reason) {
+      hooks.end({ kind: 'cancelled' });
+      await reader.cancel(reason);
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import type OpenAI from 'openai';
+import { ConfigError } from '../errors.js';
+import type { CallRecorder } from '../ledger/call-recorder.js';
+import type { PriceBook } from '../pricing/price-book.js';
+import { validateId, type Attribution } from '../proxy/attribution.js';
+import { createRecordingFetch, type Fetch } from './recording-fetch.js';
+
+/** Options of {@link wrapOpenAI}. */
+export interface WrapOpenAIOptions {
+  /** Where calls are recorded (the same recorder the proxy uses, failing open). Required. */
+  recorder: CallRecorder;
+  /** Prices calls with the same book as the proxy. Required. */
+  prices: PriceBook;
+  /**
+   * Attributes every call of this client to one conversation. Default: the current request's
+   * (see `costTracking()`); a call's own `x-cpr-conversation-id` header wins over both.
+   */
+  conversationId?: string;
+  /** Names a ticket on every call. Default: the current request's; a call's `x-cpr-ticket-id` header wins. */
+  ticketId?: string;
+  /** The clock for `started_at`, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Told of each recorded call's attribution when it names a conversation or ticket (links conversations to tickets). Default: none. */
+  onAttribution?: (attribution: Attribution, at: number) => void;
+}
+
+/** Marks a recording fetch, across copies of cpr-meter, so that a client is never instrumented twice. */
+const RECORDING = Symbol.for('cpr-meter.recording-fetch');
+
+/** The part of the client this relies on: openai v6 keeps its fetch in `client.fetch` and calls it for every request. */
+type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
+
+/**
+ * Records the LLM calls of an `openai` client in cpr-meter's ledger, priced and parsed exactly
+ * as the proxy does, and returns the same client, typed the same. Chat completions, responses,
+ * embeddings and legacy completions are recorded, streamed or not, through `create()`, the
+ * `.stream()` helpers, `.withResponse()` and `.asResponse()`. Streams without usage get
+ * `stream_options.include_usage` added and the extra chunk hidden from the caller. Recording
+ * happens after the response is handed back, never changes what the caller gets and never
+ * throws into it. Wrapping a client twice (or a client derived from a wrapped one with
+ * `withOptions`) changes nothing: the first wrapping's options stay.
+ *
+ * @example
+ * const client = wrapOpenAI(new OpenAI(), { recorder, prices });
+ * app.use(costTracking());
+ * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
+ */
+export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
+  const holder = client as unknown as FetchHolder;
+  if (typeof holder.fetch !== 'function') {
+    throw new ConfigError('wrapOpenAI() needs an openai v6 client (it records through the client\'s `fetch`); this one has none.', { option: 'client' });
+  }
+  if (holder.fetch[RECORDING]) return client;
+  const recordingFetch = createRecordingFetch(holder.fetch, {
+    recorder,
+    prices,
+    now,
+    onAttribution,
+    conversationId: conversationId === undefined ? undefined : validateId(conversationId, 'conversationId'),
+    ticketId: ticketId === undefined ? undefined : validateId(ticketId, 'ticketId'),
+  });
+  holder.fetch = Object.assign(recordingFetch, { [RECORDING]: true as const });
+  return client;
+}
