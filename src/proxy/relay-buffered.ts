@@ -24,7 +24,25 @@ function decode(body: Buffer, encoding: unknown): string {
  * and body unchanged.
  */
 export async function relayBuffered(exchange: Exchange, upstream: Dispatcher.ResponseData, deps: FinishDeps): Promise<void> {
-  const body = Buffer.from(await upstream.body.arrayBuffer());
+  let body: Buffer;
+  try {
+    body = Buffer.from(await upstream.body.arrayBuffer());
+  } catch (error) {
+    // Cut while reading: the client left (aborted) or the upstream died (error). Either way the
+    // call happened and is recorded; the client, if still there, gets a cut connection.
+    await finishExchange(exchange, {
+      status: exchange.clientGone ? 'aborted' : 'error',
+      httpStatus: upstream.statusCode,
+      errorType: exchange.clientGone ? 'client_disconnected' : 'upstream_stream_error',
+      facts: { model: null, id: null, finishReasons: [], usage: null },
+      outputText: '',
+      streamed: false,
+      timeToFirstChunkMs: null,
+      upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
+    }, deps);
+    exchange.res.destroy(error as Error);
+    return;
+  }
   let json: unknown;
   try {
     json = JSON.parse(decode(body, upstream.headers['content-encoding']));

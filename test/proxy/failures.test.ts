@@ -103,3 +103,15 @@ describe('a client that disconnects mid-stream', () => {
     await eventually(() => h.sim.requests.at(-1)?.aborted);
   });
 });
+
+describe('a non-streamed answer cut while it is read', () => {
+  it('is recorded as an error costing 0 when the upstream dies mid-body (no usage was reported)', async () => {
+    // The simulator sends the headers and half the JSON body, then destroys the socket.
+    h.sim.enqueue({ text: 'never finished', destroyAfterChunks: 1, usage: { input: 10, output: 10 } });
+    const error = await h.client.chat.completions.create({ ...ask }, { headers: { 'x-cpr-conversation-id': 'cut-body' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const row = await eventually(() => h.rows().find((r) => r.conversation_id === 'cut-body'));
+    // Definitions: a failed upstream call costs 0 unless the provider reported usage.
+    expect(row).toMatchObject({ status: 'error', error_type: 'upstream_stream_error', http_status: 200, streamed: 0, estimated: 0, input_tokens: null, cost_usd: 0 });
+  });
+});
