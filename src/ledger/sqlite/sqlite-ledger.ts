@@ -8,6 +8,10 @@ import { applyMigrations } from './apply-migrations.js';
 import { CallStore } from './call-store.js';
 import { migrations } from './migrations/index.js';
 import { LedgerError } from '../../errors.js';
+import type { RecordEventsResult, ReportInputOptions, TicketLedger } from '../ticket-ledger.js';
+import type { CprEvent } from '../../tickets/types.js';
+import type { ReportInput } from '../../reports/types.js';
+import { insertEvents, loadReportInput } from './ticket-store.js';
 
 /** Options of {@link openSqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -26,7 +30,7 @@ export interface SqliteLedgerOptions {
  * (not of the machine), which is the promise the proxy makes: a call is committed before the
  * client receives the end of its response.
  */
-export class SqliteLedger implements CallLedger {
+export class SqliteLedger implements CallLedger, TicketLedger {
   readonly #calls: CallStore;
 
   /** The underlying connection, for stores that share it. */
@@ -57,6 +61,14 @@ export class SqliteLedger implements CallLedger {
 
   async updateCosts(updates: Array<Pick<LlmCall, 'id' | 'costUsd' | 'prices'>>): Promise<number> {
     return this.#calls.updateCosts(updates);
+  }
+
+  async recordEvents(events: CprEvent[]): Promise<RecordEventsResult> {
+    return insertEvents(this.db, events);
+  }
+
+  async reportInput(options: ReportInputOptions): Promise<ReportInput> {
+    return loadReportInput(this.db, options);
   }
 
   async ping(): Promise<void> {

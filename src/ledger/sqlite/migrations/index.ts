@@ -1,7 +1,8 @@
 import type { Migration } from './migration.js';
 import { llmCalls } from './001-llm-calls.js';
+import { tickets } from './002-tickets.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls];
+export const migrations: readonly Migration[] = [llmCalls, tickets];
 
 export type { Migration } from './migration.js';

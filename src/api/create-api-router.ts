@@ -1,0 +1,87 @@
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import { ValidationError } from '../errors.js';
+import type { TicketLedger } from '../ledger/ticket-ledger.js';
+import { buildReport } from '../reports/build-report.js';
+import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
+import type { ReportFormat } from '../reports/format-report.js';
+import { validateEvents } from '../tickets/validate-events.js';
+import { adminAuth } from './admin-auth.js';
+import { apiErrorHandler } from './api-error-handler.js';
+import { jsonErrorPosition } from './json-error-position.js';
+
+/** Options of {@link createApiRouter}. */
+export interface ApiRouterOptions {
+  /** Where events go and reports come from. */
+  ledger: TicketLedger;
+  /** When set (`CPR_ADMIN_TOKEN`, `--admin-token`), every route requires `Authorization: Bearer <token>`. */
+  adminToken?: string;
+  /** USD per hour for human work without an amount (`CPR_HUMAN_HOURLY_RATE`, default 40). */
+  humanHourlyRate: number;
+  /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
+  now?: () => number;
+  /** Largest accepted request body in bytes. Default 5 MiB. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * The event and report API, mounted by the server at `/api`:
+ * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
+ * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&format=` answers the report
+ * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
+ *
+ * @example
+ * app.use('/api', createApiRouter({ ledger, humanHourlyRate: 40, adminToken: process.env.CPR_ADMIN_TOKEN }));
+ */
+export function createApiRouter({
+  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
+}: ApiRouterOptions): Router {
+  const router = express.Router();
+  if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
+
+  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), async (req: Request, res: Response) => {
+    const input = typeof req.body === 'string' ? parseJson(req.body) : req.body;
+    const result = validateEvents(input, { now });
+    if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
+    const stored = await ledger.recordEvents(result.events);
+    res.json({ accepted: stored.accepted, duplicates: stored.duplicates });
+  });
+
+  router.get('/report', async (req: Request, res: Response) => {
+    const query = req.query as Record<string, unknown>;
+    const format = single(query, 'format') ?? 'json';
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new ValidationError(`Invalid "format": expected one of ${REPORT_FORMATS.join(', ')}.`, { field: 'format' });
+    }
+    const report = await buildReport(ledger, {
+      options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy') },
+      humanHourlyRate,
+      now,
+    });
+    res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
+  });
+
+  router.use((req: Request, res: Response) => {
+    res.status(404).json({ error: { message: `No route ${req.method} ${req.baseUrl}${req.path}.`, type: 'not_found_error' } });
+  });
+  router.use(apiErrorHandler());
+  return router;
+}
+
+/** Parses a request body, naming the position of a syntax error. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const at = jsonErrorPosition(text);
+    const where = at === null ? '' : ` at position ${at.position} (line ${at.line}, column ${at.column})`;
+    throw new ValidationError(`Malformed JSON in the request body${where}.`);
+  }
+}
+
+/** One query parameter as a string; a repeated parameter is an error naming it. */
+function single(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new ValidationError(`Invalid "${name}": give it once, as a string.`, { field: name });
+}

@@ -1,0 +1,93 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { ValidationError } from '../errors.js';
+import { jsonErrorPosition } from '../api/json-error-position.js';
+import { validateEvents } from '../tickets/validate-events.js';
+import type { CprEvent } from '../tickets/types.js';
+import { DEFAULT_DB_PATH } from './report-command.js';
+import type { CliOutput, TicketCommandDeps } from './report-command.js';
+
+/**
+ * Reads and validates a JSON Lines file of events (one event a line, blank lines skipped),
+ * all of it before anything is stored. Throws a `ValidationError` naming the first bad line
+ * (1-based) and its field.
+ */
+export async function readEventLines(
+  { file, now, onProgress }: { file: string; now: () => number; onProgress?: (bytes: number) => void },
+): Promise<CprEvent[]> {
+  const events: CprEvent[] = [];
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const receivedAt = now();
+  let lineNumber = 0;
+  let bytes = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    bytes += Buffer.byteLength(line) + 1;
+    onProgress?.(bytes);
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      const at = jsonErrorPosition(line);
+      throw new ValidationError(`${file} line ${lineNumber}: malformed JSON${at === null ? '' : ` at column ${at.column}`}.`,
+        { index: lineNumber });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ValidationError(`${file} line ${lineNumber}: expected one event (a JSON object) per line.`, { index: lineNumber });
+    }
+    const result = validateEvents(value, { now: () => receivedAt });
+    if (!result.ok) {
+      throw new ValidationError(`${file} line ${lineNumber}: ${result.error.message}`,
+        { index: lineNumber, field: result.error.field });
+    }
+    events.push(...result.events);
+  }
+  return events;
+}
+
+/**
+ * Adds `cpr-meter ingest FILE`: imports events from a JSON Lines file with the same validation
+ * as `POST /api/events`, all or nothing (a bad line is reported by its number and nothing of
+ * the file is stored), with a progress bar on a terminal, and prints `accepted N, duplicates M`.
+ */
+export function registerIngestCommand(program: Command, deps: TicketCommandDeps): void {
+  program
+    .command('ingest')
+    .description('Import events (tickets, links, handoffs, human work, resolutions, fixed costs) from a JSON Lines file')
+    .argument('<file>', 'JSON Lines file, one event a line')
+    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .action(async (file: string, options: { db?: string }) => {
+      const env = deps.env ?? process.env;
+      const stdout = deps.stdout ?? process.stdout;
+      const stderr = deps.stderr ?? process.stderr;
+      const total = statSync(file).size;
+      const bar = stderr.isTTY === true ? progressBar(stderr, total) : null;
+      let events: CprEvent[];
+      try {
+        events = await readEventLines({ file, now: deps.now ?? Date.now, onProgress: bar ? (b) => bar.update(Math.min(b, total)) : undefined });
+      } finally {
+        bar?.stop();
+      }
+      const ledger = await deps.openLedger(options.db ?? env.CPR_DB ?? DEFAULT_DB_PATH);
+      try {
+        const { accepted, duplicates } = await ledger.recordEvents(events);
+        stdout.write(`accepted ${accepted}, duplicates ${duplicates}\n`);
+      } finally {
+        await ledger.close();
+      }
+    });
+}
+
+function progressBar(stream: CliOutput, total: number): SingleBar {
+  const bar = new SingleBar({
+    stream: stream as NodeJS.WritableStream,
+    format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0);
+  return bar;
+}

@@ -1,0 +1,180 @@
+import { ticketStatus } from '../tickets/ticket-status.js';
+import { addSpend, emptySpend, emptyTally, money, toFigures } from './figures.js';
+import type { Tally } from './figures.js';
+import { periodKey } from './period-key.js';
+import { NO_GROUP_KEY } from './types.js';
+import type { GroupBy, ModelReport, ModelSpend, Report, ReportInput, TicketFacts } from './types.js';
+
+/** Options of {@link computeReport}. */
+export interface ComputeReportOptions {
+  /** Break the figures down by ticket category, channel, or UTC day / ISO week / month. Default: no groups. */
+  groupBy?: GroupBy;
+}
+
+/** A ticket in scope, classified by path. */
+interface Scoped {
+  facts: TicketFacts;
+  resolved: boolean;
+  /** Resolution time when resolved, else opening time: what a period group is keyed by. */
+  keyTime: number;
+  llm: Omit<ModelSpend, 'model'>;
+  aiHandled: boolean;
+  escalated: boolean;
+  reopened: boolean;
+}
+
+/**
+ * Computes the report of `input.window` exactly per `../shared/cpr-definitions.md`: selects the
+ * tickets in scope, puts each on its path, shares out unattributed LLM spend and fixed costs
+ * (pro-rated to the window) equally over the tickets they apply to, and derives every figure
+ * for the totals and for each group. Pure: same input, same report.
+ *
+ * @example
+ * const report = computeReport(await ledger.reportInput({ window, humanHourlyRate: 40 }), { groupBy: 'category' });
+ * report.totals.costPerResolutionUsd; // the blended, true CPR (null when nothing was resolved)
+ */
+export function computeReport(input: ReportInput, { groupBy }: ComputeReportOptions = {}): Report {
+  const { from, to } = input.window;
+  const scoped = inScope(input.tickets, from, to);
+
+  const aiHandled = scoped.filter((t) => t.aiHandled).length;
+  const humanTouched = scoped.filter((t) => !t.aiHandled || t.escalated).length;
+  const unattributed = emptySpend();
+  for (const spend of input.unattributed) addSpend(unattributed, spend);
+  const fixed = { ai: 0, human: 0, shared: 0 };
+  for (const cost of input.fixedCosts) {
+    const overlap = Math.min(to, cost.to) - Math.max(from, cost.from);
+    if (overlap > 0) fixed[cost.appliesTo] += (cost.amountUsd * overlap) / (cost.to - cost.from);
+  }
+  const fixedCostUsd = fixed.ai + fixed.human + fixed.shared;
+
+  // Equal shares per ticket; a pool with no ticket to go to stays unallocated.
+  const perAiUnattributed = aiHandled > 0 ? unattributed.costUsd / aiHandled : 0;
+  const perAiFixed = aiHandled > 0 ? fixed.ai / aiHandled : 0;
+  const perHumanFixed = humanTouched > 0 ? fixed.human / humanTouched : 0;
+  const perSharedFixed = scoped.length > 0 ? fixed.shared / scoped.length : 0;
+  const unallocated = (aiHandled > 0 ? 0 : unattributed.costUsd + fixed.ai)
+    + (humanTouched > 0 ? 0 : fixed.human) + (scoped.length > 0 ? 0 : fixed.shared);
+
+  const totals = emptyTally();
+  const groups = new Map<string, Tally>();
+  for (const ticket of scoped) {
+    const unattributedShare = ticket.aiHandled ? perAiUnattributed : 0;
+    const fixedShare = (ticket.aiHandled ? perAiFixed : 0)
+      + (!ticket.aiHandled || ticket.escalated ? perHumanFixed : 0) + perSharedFixed;
+    const loaded = ticket.llm.costUsd + ticket.facts.humanCostUsd + unattributedShare + fixedShare;
+    tallyTicket(totals, { ticket, unattributedShare, fixedShare, loaded });
+    if (groupBy !== undefined) {
+      const key = groupKey(ticket, groupBy);
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = emptyTally()));
+      tallyTicket(group, { ticket, unattributedShare, fixedShare, loaded });
+    }
+  }
+
+  return {
+    window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+    currency: 'USD',
+    groupBy: groupBy ?? null,
+    humanHourlyRate: input.humanHourlyRate,
+    totals: toFigures(totals, { unattributed, fixedCostUsd }),
+    unallocatedCostUsd: money(unallocated),
+    groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),
+    models: modelSpend(scoped, input.unattributed),
+  };
+}
+
+/** Tickets resolved (as of `to`) inside the window, and unresolved ones opened inside it. */
+function inScope(tickets: readonly TicketFacts[], from: number, to: number): Scoped[] {
+  const scoped: Scoped[] = [];
+  for (const facts of tickets) {
+    const status = ticketStatus(facts.statusChanges, to);
+    const keyTime = status.resolved ? status.resolvedAt! : facts.openedAt;
+    if (keyTime < from || keyTime >= to) continue;
+    const llm = emptySpend();
+    for (const spend of facts.llm) addSpend(llm, spend);
+    const aiHandled = llm.calls > 0;
+    scoped.push({
+      facts,
+      resolved: status.resolved,
+      keyTime,
+      llm,
+      aiHandled,
+      escalated: aiHandled && (facts.handoffs > 0 || status.everResolvedByHuman),
+      reopened: status.reopens > 0,
+    });
+  }
+  return scoped;
+}
+
+function tallyTicket(
+  into: Tally,
+  { ticket, unattributedShare, fixedShare, loaded }: { ticket: Scoped; unattributedShare: number; fixedShare: number; loaded: number },
+): void {
+  const { facts, resolved, aiHandled, escalated } = ticket;
+  into.tickets += 1;
+  into.conversations += facts.conversations;
+  into.conversationsWithLlmCalls += facts.conversationsWithLlmCalls;
+  addSpend(into.llm, ticket.llm);
+  into.humanCostUsd += facts.humanCostUsd;
+  into.unattributedShareUsd += unattributedShare;
+  into.fixedShareUsd += fixedShare;
+  if (aiHandled) {
+    into.aiHandled += 1;
+    into.aiJourneyCostUsd += loaded;
+    if (escalated) into.escalated += 1;
+    else into.contained += 1;
+  } else {
+    into.humanOnly += 1;
+    into.humanOnlyCostUsd += loaded;
+  }
+  if (!resolved) return;
+  into.resolved += 1;
+  if (aiHandled && !escalated) {
+    into.aiResolved += 1;
+    into.aiResolvedLlmCostUsd += ticket.llm.costUsd;
+  } else if (aiHandled) into.escalatedResolved += 1;
+  else into.humanOnlyResolved += 1;
+  if (ticket.reopened) into.reopenedResolved += 1;
+  else if (facts.conversations <= 1) into.firstContactResolved += 1;
+}
+
+function groupKey(ticket: Scoped, groupBy: GroupBy): string {
+  switch (groupBy) {
+    case 'category':
+      return ticket.facts.category ?? NO_GROUP_KEY;
+    case 'channel':
+      return ticket.facts.channel ?? NO_GROUP_KEY;
+    default:
+      return periodKey(ticket.keyTime, groupBy);
+  }
+}
+
+/** Keys in ascending order (periods chronologically), `(none)` last. */
+function compareKeys(a: string, b: string): number {
+  if (a === NO_GROUP_KEY || b === NO_GROUP_KEY) return a === b ? 0 : a === NO_GROUP_KEY ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Spend per model over the report's calls: the tickets in scope and the unattributed ones. */
+function modelSpend(scoped: readonly Scoped[], unattributed: readonly ModelSpend[]): ModelReport[] {
+  const byModel = new Map<string, Omit<ModelSpend, 'model'>>();
+  const add = (spend: ModelSpend): void => {
+    let sum = byModel.get(spend.model);
+    if (sum === undefined) byModel.set(spend.model, (sum = emptySpend()));
+    addSpend(sum, spend);
+  };
+  for (const ticket of scoped) ticket.facts.llm.forEach(add);
+  unattributed.forEach(add);
+  return [...byModel].map(([model, s]): ModelReport => ({
+    model,
+    calls: s.calls,
+    inputTokens: s.inputTokens,
+    cachedInputTokens: s.cachedInputTokens,
+    outputTokens: s.outputTokens,
+    reasoningTokens: s.reasoningTokens,
+    // Unknown stays unknown: a model none of whose calls was priced has no cost, not $0.
+    costUsd: s.unpricedCalls === s.calls && s.calls > 0 ? null : money(s.costUsd),
+    unpricedCalls: s.unpricedCalls,
+  })).sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.calls - a.calls || (a.model < b.model ? -1 : 1));
+}

@@ -1,0 +1,63 @@
+import { ValidationError } from '../errors.js';
+import type { TimeWindow } from '../ledger/ledger.js';
+import { GROUP_BYS } from './types.js';
+import type { GroupBy } from './types.js';
+
+/** Default length of a report window ending now. */
+export const DEFAULT_REPORT_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+/** What the CLI, the HTTP API and the in-process API accept to choose a report. */
+export interface ReportOptions {
+  /** Window start, inclusive: `2026-10-01` (UTC midnight), an ISO 8601 date-time with zone, or a `Date`. Default: 30 days before `to`. */
+  from?: string | Date;
+  /** Window end, exclusive. Default: now. */
+  to?: string | Date;
+  /** Break down by `category`, `channel`, `day`, `week` or `month`. Default: no groups. */
+  groupBy?: string;
+}
+
+/** {@link ReportOptions} resolved. */
+export interface ResolvedReportOptions {
+  window: TimeWindow;
+  groupBy: GroupBy | undefined;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseInstant(value: string | Date, option: 'from' | 'to'): number {
+  const ms = value instanceof Date ? value.getTime()
+    : DATE_ONLY.test(value) || DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new ValidationError(
+      `Invalid "${option}": expected a date (2026-10-01) or an ISO 8601 date-time with a time zone `
+        + `(2026-10-01T00:00:00Z), got ${JSON.stringify(String(value))}.`,
+      { field: option },
+    );
+  }
+  return ms;
+}
+
+/**
+ * Resolves report options into a window `[from, to)` and a grouping, the same way for every
+ * way in. Default window: the {@link DEFAULT_REPORT_DAYS} days ending now. Throws a
+ * `ValidationError` whose `field` names the bad option.
+ *
+ * @example
+ * resolveReportOptions({ from: '2026-10-01', to: '2026-11-01', groupBy: 'week' }, { now: Date.now });
+ */
+export function resolveReportOptions(options: ReportOptions, { now }: { now: () => number }): ResolvedReportOptions {
+  const { from, to, groupBy } = options;
+  const toMs = to === undefined || to === '' ? now() : parseInstant(to, 'to');
+  const fromMs = from === undefined || from === '' ? toMs - DEFAULT_REPORT_DAYS * DAY_MS : parseInstant(from, 'from');
+  if (!(fromMs < toMs)) {
+    throw new ValidationError(`Invalid "from": it must be earlier than "to" (${new Date(toMs).toISOString()}).`, { field: 'from' });
+  }
+  if (groupBy !== undefined && groupBy !== '' && !(GROUP_BYS as readonly string[]).includes(groupBy)) {
+    throw new ValidationError(`Invalid "groupBy": expected one of ${GROUP_BYS.join(', ')}, got ${JSON.stringify(groupBy)}.`,
+      { field: 'groupBy' });
+  }
+  return { window: { from: fromMs, to: toMs }, groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy };
+}

@@ -1,0 +1,161 @@
+import type { TimeWindow } from '../ledger/ledger.js';
+import type { StatusChange } from '../tickets/ticket-status.js';
+import type { FixedCostTarget } from '../tickets/types.js';
+
+/** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
+export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
+
+/** Every {@link GroupBy}, for option parsing. */
+export const GROUP_BYS: readonly GroupBy[] = ['category', 'channel', 'day', 'week', 'month'];
+
+/** The key of tickets without the attribute a report is grouped by. */
+export const NO_GROUP_KEY = '(none)';
+
+/** LLM calls summed: counts, tokens, and the cost of the priced ones. */
+export interface LlmSpend {
+  calls: number;
+  /** Calls with no known price: not in `costUsd`. */
+  unpricedCalls: number;
+  /** Calls whose usage was estimated with a tokenizer. */
+  estimatedCalls: number;
+  inputTokens: number;
+  /** Cache-read tokens (a part of `inputTokens`). */
+  cachedInputTokens: number;
+  outputTokens: number;
+  /** Reasoning tokens (a part of `outputTokens`). */
+  reasoningTokens: number;
+  /** USD, priced calls only. */
+  costUsd: number;
+}
+
+/** {@link LlmSpend} of one response model (the request model when the response named none). */
+export interface ModelSpend extends LlmSpend {
+  model: string;
+}
+
+/**
+ * What the report needs to know about one ticket, as of the window's end (`to`): everything
+ * recorded before `to`, whenever it arrived. Conversation-named events are already resolved to
+ * their ticket.
+ */
+export interface TicketFacts {
+  ticketId: string;
+  category: string | null;
+  channel: string | null;
+  /** Earliest of its `ticket.opened` events and its first activity. */
+  openedAt: number;
+  /** Distinct conversations recorded for it (linked, with calls, or named by its events). */
+  conversations: number;
+  /** Of those, the ones with at least one LLM call. */
+  conversationsWithLlmCalls: number;
+  /** Its LLM calls (of every status) before `to`, per model; empty when it has none. */
+  llm: ModelSpend[];
+  /** Its human work before `to`, priced (explicit amounts, else seconds at the hourly rate). */
+  humanCostUsd: number;
+  /** Handoffs before `to`. */
+  handoffs: number;
+  /** Resolutions, reopens and first conversation links, in time order (ties: arrival). */
+  statusChanges: StatusChange[];
+}
+
+/** A fixed cost over `[from, to)`. */
+export interface FixedCost {
+  amountUsd: number;
+  from: number;
+  to: number;
+  appliesTo: FixedCostTarget;
+  category: string | null;
+  note: string | null;
+}
+
+/**
+ * Everything {@link computeReport} reads, loaded by the ledger for one window. `tickets` may
+ * hold tickets outside the scope (the computation selects), but must hold every ticket in it.
+ */
+export interface ReportInput {
+  window: TimeWindow;
+  /** USD per hour human work without an explicit amount was priced at (shown in reports). */
+  humanHourlyRate: number;
+  tickets: TicketFacts[];
+  /** Calls in the window with neither conversation nor ticket, per model. */
+  unattributed: ModelSpend[];
+  /** Fixed costs whose range overlaps the window. */
+  fixedCosts: FixedCost[];
+}
+
+/**
+ * The figures of `../shared/cpr-definitions.md`, under its names, plus a few the formatters
+ * show: `estimatedLlmCalls`, and the loaded costs of the two journeys (`aiJourneyCostUsd`,
+ * `humanOnlyCostUsd`). Money in USD; a ratio over 0 is `null`.
+ */
+export interface ReportFigures {
+  tickets: number;
+  resolved: number;
+  unresolved: number;
+  aiHandled: number;
+  contained: number;
+  escalated: number;
+  humanOnly: number;
+  aiResolved: number;
+  escalatedResolved: number;
+  humanOnlyResolved: number;
+  conversations: number;
+  llmCalls: number;
+  unpricedLlmCalls: number;
+  estimatedLlmCalls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  llmCostUsd: number;
+  unattributedLlmCostUsd: number;
+  humanCostUsd: number;
+  fixedCostUsd: number;
+  totalCostUsd: number;
+  /** Loaded cost of the AI-handled tickets. */
+  aiJourneyCostUsd: number;
+  /** Loaded cost of the human-only tickets. */
+  humanOnlyCostUsd: number;
+  costPerResolutionUsd: number | null;
+  aiJourneyCostPerResolutionUsd: number | null;
+  naiveAiCostPerResolutionUsd: number | null;
+  humanOnlyCostPerResolutionUsd: number | null;
+  costPerConversationUsd: number | null;
+  automationRate: number | null;
+  containmentRate: number | null;
+  escalationRate: number | null;
+  fcrRate: number | null;
+  reopenRate: number | null;
+}
+
+/** The figures of one group. */
+export interface ReportGroup extends ReportFigures {
+  key: string;
+}
+
+/** Spend of one response model over the report's calls. `costUsd` is `null` when none of its calls was priced. */
+export interface ModelReport {
+  model: string;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number | null;
+  unpricedCalls: number;
+}
+
+/** The report, as `GET /api/report` and `cpr-meter report --format json` answer it. */
+export interface Report {
+  window: { from: string; to: string };
+  currency: 'USD';
+  groupBy: GroupBy | null;
+  humanHourlyRate: number;
+  totals: ReportFigures;
+  /** Unattributed spend and fixed costs that found no ticket to go to (included in `totals.totalCostUsd`). */
+  unallocatedCostUsd: number;
+  /** Empty when not grouped. Groups' `totalCostUsd` plus `unallocatedCostUsd` add up to the total. */
+  groups: ReportGroup[];
+  /** Costliest first. */
+  models: ModelReport[];
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ticketStatus } from '../../src/tickets/ticket-status.js';
+import type { StatusChange } from '../../src/tickets/ticket-status.js';
+
+const resolved = (at: number, by: 'ai' | 'human' = 'ai', confirmed = false): StatusChange => ({ kind: 'resolved', at, by, confirmed });
+const reopened = (at: number): StatusChange => ({ kind: 'reopened', at });
+const linked = (at: number, conversationId: string): StatusChange => ({ kind: 'linked', at, conversationId });
+
+describe('ticketStatus', () => {
+  it('is open with no change', () => {
+    expect(ticketStatus([], 100)).toEqual({ resolved: false, resolvedAt: null, resolvedBy: null, confirmed: false, reopens: 0, everResolvedByHuman: false });
+  });
+
+  it('takes the latest resolution, with its time, resolver and confirmation', () => {
+    expect(ticketStatus([resolved(10, 'human'), resolved(20, 'ai', true)], 100))
+      .toMatchObject({ resolved: true, resolvedAt: 20, resolvedBy: 'ai', confirmed: true, reopens: 0, everResolvedByHuman: true });
+  });
+
+  it('counts a reopen only when it reopens a resolved ticket', () => {
+    expect(ticketStatus([reopened(5), resolved(10), reopened(20), reopened(25)], 100))
+      .toMatchObject({ resolved: false, reopens: 1 });
+  });
+
+  it('counts a conversation linked after the resolution as a follow-up reopen, once per conversation', () => {
+    const changes = [linked(1, 'c1'), resolved(10), linked(20, 'c2'), resolved(30), linked(40, 'c2')];
+    expect(ticketStatus(changes, 100)).toMatchObject({ resolved: true, resolvedAt: 30, reopens: 1 });
+  });
+
+  it('ignores what happens at or after asOf', () => {
+    expect(ticketStatus([resolved(10), linked(20, 'c2')], 20)).toMatchObject({ resolved: true, resolvedAt: 10, reopens: 0 });
+    expect(ticketStatus([resolved(10)], 10)).toMatchObject({ resolved: false });
+  });
+});
