@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { CprError } from '../errors.js';
+import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { registerIngestCommand } from './ingest-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { version } from './version.js';
@@ -11,7 +14,11 @@ const program = new Command()
   .version(version)
   .showHelpAfterError();
 
+const ticketDeps = { openLedger: async (path: string) => openSqliteLedger({ path }) };
+
 registerServeCommand(program);
+registerReportCommand(program, ticketDeps);
+registerIngestCommand(program, ticketDeps);
 registerRepriceCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,6 +12,9 @@ import { createProxyHandler } from '../proxy/proxy-handler.js';
 import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
 import { CprError } from '../errors.js';
+import express from 'express';
+import { createApiRouter } from '../api/create-api-router.js';
+import { AttributionLinker } from '../tickets/attribution-linker.js';
 import { healthHandler } from './health.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { observeRecorder } from '../telemetry/recorder-metrics.js';
@@ -72,7 +75,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const now = options.now ?? Date.now;
+  const linker = new AttributionLinker({ ledger, logger });
   const proxy = createProxyHandler({
+    onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
     anthropicUpstreamUrl: config.anthropicUpstream,
     upstreamApiKey: config.upstreamApiKey,
@@ -82,12 +87,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     upstreamTimeoutMs: config.upstreamTimeoutMs,
   });
   const health = healthHandler({ ledger, recorder });
+  const api = express().disable('x-powered-by');
+  api.use('/api', createApiRouter({ ledger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now }));
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/healthz' || url.startsWith('/healthz?')) return void health(req, res);
     const route = matchRoute(req.method ?? 'GET', url, req.headers);
     if (route) return void proxy(req, res, route);
+    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
     sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...`));
   });
   server.keepAliveTimeout = 65_000;

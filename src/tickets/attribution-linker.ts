@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import type { CprEvent } from './types.js';
@@ -11,6 +12,11 @@ export interface CallAttribution {
   category: string | null;
 }
 
+/** A printable, fixed-length event id for a tuple of values (ids may contain any separator). */
+function derivedId(kind: string, values: ReadonlyArray<string | null>): string {
+  return `cpr:${kind}:${createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 32)}`;
+}
+
 /**
  * Turns a call's attribution into ordinary events: `conversation.linked` when it names a
  * ticket, and `ticket.opened` carrying the ticket's attributes (on the conversation's implicit
@@ -21,13 +27,13 @@ export function attributionEvents(attribution: CallAttribution, at: number): Cpr
   const events: CprEvent[] = [];
   const { conversationId, ticketId, customerId, channel, category } = attribution;
   if (conversationId !== null && ticketId !== null) {
-    events.push({ type: 'conversation.linked', eventId: `cpr:link:${conversationId}\u0000${ticketId}`, at, conversationId, ticketId });
+    events.push({ type: 'conversation.linked', eventId: derivedId('link', [conversationId, ticketId]), at, conversationId, ticketId });
   }
   const ticket = ticketId ?? conversationId;
   if (ticket !== null && (customerId !== null || channel !== null || category !== null)) {
     events.push({
       type: 'ticket.opened',
-      eventId: `cpr:attrs:${ticket}\u0000${category ?? ''}\u0000${channel ?? ''}\u0000${customerId ?? ''}`,
+      eventId: derivedId('attrs', [ticket, category, channel, customerId]),
       at, ticketId: ticket, category, channel, customerId,
     });
   }

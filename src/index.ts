@@ -1,0 +1,49 @@
+/**
+ * cpr-meter: the true cost per resolution of a support chatbot, AI versus human.
+ *
+ * The root entry holds the in-process API, the server, pricing and reports. Optional parts have
+ * their own entries: `cpr-meter/express` (middleware and conversation context) and
+ * `cpr-meter/otel` (OpenTelemetry setup).
+ */
+export { createMeter } from './meter/create-meter.js';
+export type { Meter } from './meter/create-meter.js';
+export type { MeterOptions } from './meter/meter-options.js';
+
+export { startServer } from './server/start-server.js';
+export type { CprServer, StartServerOptions } from './server/start-server.js';
+export { resolveServeConfig } from './config/serve-config.js';
+export type { ServeConfig, ServeOptions } from './config/serve-config.js';
+
+export { wrapOpenAI } from './wrapper/wrap-openai.js';
+export type { WrapOpenAIOptions } from './wrapper/wrap-openai.js';
+export { getConversation, tryGetConversation, runWithConversation } from './context/conversation-context.js';
+export type { ConversationContext } from './context/conversation-context.js';
+
+export { parseUsage } from './usage/parse-usage.js';
+export type { Operation, Provider, Usage } from './usage/types.js';
+export { costOf } from './pricing/cost.js';
+export { PriceBook } from './pricing/price-book.js';
+export { loadPriceFile, parsePriceFile } from './pricing/price-file.js';
+export type { PriceFile, UnitPrices } from './pricing/types.js';
+
+export { openSqliteLedger, SqliteLedger } from './ledger/sqlite/sqlite-ledger.js';
+export type { CallLedger, TimeWindow } from './ledger/ledger.js';
+export type { TicketLedger, RecordEventsResult } from './ledger/ticket-ledger.js';
+export { CallRecorder } from './ledger/call-recorder.js';
+export type { LlmCall, CallStatus } from './ledger/types.js';
+
+export { validateEvents } from './tickets/validate-events.js';
+export type { CprEvent } from './tickets/types.js';
+export type { CprEventInput } from './tickets/event-schema.js';
+export { computeReport } from './reports/compute-report.js';
+export { formatReport } from './reports/format-report.js';
+export type { ReportFormat } from './reports/format-report.js';
+export type { GroupBy, Report, ReportFigures, ReportInput } from './reports/types.js';
+export type { ReportOptions } from './reports/report-options.js';
+
+export { createLogger } from './logging/logger.js';
+export type { Logger } from './logging/logger.js';
+export {
+  CprError, ConfigError, ValidationError, PayloadTooLargeError, AuthenticationError, UpstreamError, LedgerError,
+} from './errors.js';
+export { ContextError } from './context/context-error.js';
