@@ -3,7 +3,7 @@ import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile } from '../pricing/price-file.js';
 import { repriceCalls } from '../pricing/reprice.js';
-import { parseInstant } from './parse-instant.js';
+import { parseInstant } from '../reports/report-options.js';
 
 /** Adds `cpr-meter reprice`: recompute stored costs with the current prices. */
 export function registerRepriceCommand(program: Command): void {
@@ -20,8 +20,8 @@ export function registerRepriceCommand(program: Command): void {
       const ledger = openSqliteLedger({ path: options.db ?? process.env.CPR_DB ?? './cpr-meter.db' });
       try {
         const window = {
-          from: options.from ? parseInstant(options.from, '--from') : 0,
-          to: options.to ? parseInstant(options.to, '--to') : Date.now() + 1,
+          from: options.from ? parseInstant(options.from, 'from') : 0,
+          to: options.to ? parseInstant(options.to, 'to') : Date.now() + 1,
         };
         const result = await repriceCalls({ ledger, prices, window });
         process.stdout.write(`repriced: ${result.examined} calls examined, ${result.updated} updated, ${result.unpriced} still unpriced\n`);

@@ -27,7 +27,11 @@ export interface ResolvedReportOptions {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function parseInstant(value: string | Date, option: 'from' | 'to'): number {
+/**
+ * Parses a window bound: `2026-10-01` (UTC midnight), an ISO 8601 date-time with a zone, or a
+ * `Date`. Throws a `ValidationError` naming `option`.
+ */
+export function parseInstant(value: string | Date, option: string): number {
   const ms = value instanceof Date ? value.getTime()
     : DATE_ONLY.test(value) || DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) {

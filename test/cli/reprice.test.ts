@@ -36,6 +36,6 @@ describe('cpr-meter reprice', () => {
   it('names the option when a date is not ISO 8601', async () => {
     const result = await runCli(['reprice', '--db', h.dbPath, '--from', 'yesterday']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/--from must be an ISO 8601/);
+    expect(result.stderr).toMatch(/Invalid "from": expected a date/);
   });
 });
