@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { safeEqual } from '../server/safe-equal.js';
 import { readAttribution, type Attribution } from './attribution.js';
+import { NO_FACTS } from '../recording/outcomes.js';
 import { finishExchange, type Exchange } from './exchange.js';
 import { prepareRequest } from '../recording/prepare-request.js';
 import { readBody } from './read-body.js';
@@ -129,7 +130,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
       status: failure ? 'error' : 'aborted',
       httpStatus: null,
       errorType: failure ? failure.code : 'client_disconnected',
-      facts: { model: null, id: null, finishReasons: [], usage: null },
+      facts: NO_FACTS,
       outputText: '',
       streamed: prepared.stream,
       timeToFirstChunkMs: null,

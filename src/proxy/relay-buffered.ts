@@ -1,10 +1,9 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { readResponse } from '../usage/read-response.js';
-import { errorTypeOf, upstreamRequestId } from '../recording/build-call.js';
+import { upstreamRequestId } from '../recording/build-call.js';
+import { bufferedOutcome, cutBodyOutcome } from '../recording/outcomes.js';
 import { finishExchange, headerOf, type Exchange, type FinishDeps } from './exchange.js';
 import { clientResponseHeaders } from './upstream-headers.js';
-import { outputTextOf } from '../usage/output-text.js';
 
 /** Decodes a body for reading only (the client gets the bytes as they came). */
 function decode(body: Buffer, encoding: unknown): string {
@@ -30,16 +29,8 @@ export async function relayBuffered(exchange: Exchange, upstream: Dispatcher.Res
   } catch (error) {
     // Cut while reading: the client left (aborted) or the upstream died (error). Either way the
     // call happened and is recorded; the client, if still there, gets a cut connection.
-    await finishExchange(exchange, {
-      status: exchange.clientGone ? 'aborted' : 'error',
-      httpStatus: upstream.statusCode,
-      errorType: exchange.clientGone ? 'client_disconnected' : 'upstream_stream_error',
-      facts: { model: null, id: null, finishReasons: [], usage: null },
-      outputText: '',
-      streamed: false,
-      timeToFirstChunkMs: null,
-      upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
-    }, deps);
+    const requestId = upstreamRequestId(headerOf(upstream.headers));
+    await finishExchange(exchange, cutBodyOutcome({ aborted: exchange.clientGone, httpStatus: upstream.statusCode, upstreamRequestId: requestId }), deps);
     exchange.res.destroy(error as Error);
     return;
   }
@@ -50,19 +41,15 @@ export async function relayBuffered(exchange: Exchange, upstream: Dispatcher.Res
     json = undefined;
   }
   const { route } = exchange;
-  const failed = upstream.statusCode >= 400;
   const call = await finishExchange(
     exchange,
-    {
-      status: failed ? 'error' : 'ok',
+    bufferedOutcome({
+      provider: route.provider,
+      operation: route.operation,
       httpStatus: upstream.statusCode,
-      errorType: failed ? errorTypeOf(json, upstream.statusCode) : null,
-      facts: readResponse(route.provider, route.operation, json),
-      outputText: failed ? '' : outputTextOf(route.operation, json),
-      streamed: false,
-      timeToFirstChunkMs: null,
+      json,
       upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
-    },
+    }),
     deps,
   );
   const headers = clientResponseHeaders(upstream.headers, { dropLength: true });

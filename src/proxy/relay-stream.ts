@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { upstreamRequestId } from '../recording/build-call.js';
+import { streamOutcome } from '../recording/outcomes.js';
 import { SseRelay } from '../recording/sse-relay.js';
 import { finishExchange, headerOf, type Exchange, type FinishDeps } from './exchange.js';
 import { clientResponseHeaders } from './upstream-headers.js';
@@ -37,16 +38,13 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
   const upstreamDied = failure !== null && !aborted;
   await finishExchange(
     exchange,
-    {
-      status: aborted ? 'aborted' : upstreamDied ? 'error' : 'ok',
+    streamOutcome({
+      tally: relay.tally,
       httpStatus: upstream.statusCode,
-      errorType: aborted ? 'client_disconnected' : upstreamDied ? 'upstream_stream_error' : null,
-      facts: relay.tally.facts(),
-      outputText: relay.tally.text(),
-      streamed: true,
+      end: aborted ? 'aborted' : upstreamDied ? 'died' : 'ended',
       timeToFirstChunkMs,
       upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
-    },
+    }),
     deps,
   );
   // The upstream cut the stream: cut the client's too, so that it sees the same truncation.

@@ -19,9 +19,6 @@ export interface PendingCall {
   deps: CommitDeps;
 }
 
-/** What is known of a response that never arrived, or whose body could not be read. */
-export const NO_FACTS: Readonly<CallOutcome['facts']> = Object.freeze({ model: null, id: null, finishReasons: [], usage: null });
-
 /** Reports a failure of cpr-meter's own code as a process warning, without throwing into the application. */
 export function warnRecordingFailure(what: string, error: unknown): void {
   process.emitWarning(`cpr-meter: ${what}: ${(error as Error | null)?.message ?? String(error)}`, { code: 'CPR_METER_WRAPPER' });

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { errorTypeOf, upstreamRequestId } from '../recording/build-call.js';
+import { upstreamRequestId } from '../recording/build-call.js';
+import { bufferedOutcome, cutBodyOutcome, streamOutcome } from '../recording/outcomes.js';
 import { SseRelay } from '../recording/sse-relay.js';
-import { outputTextOf } from '../usage/output-text.js';
-import { readResponse } from '../usage/read-response.js';
-import { commitCall, NO_FACTS, warnRecordingFailure, type PendingCall } from './commit-call.js';
+import { commitCall, warnRecordingFailure, type PendingCall } from './commit-call.js';
 import { relayBody, type BodyEnd } from './relay-body.js';
 
 /**
@@ -23,30 +22,10 @@ function recordBuffered(call: PendingCall, response: Response): Response {
       } catch {
         json = undefined;
       }
-      const failed = response.status >= 400;
-      commitCall(call, {
-        status: failed ? 'error' : 'ok',
-        httpStatus: response.status,
-        errorType: failed ? errorTypeOf(json, response.status) : null,
-        facts: readResponse(start.provider, start.operation, json),
-        outputText: failed ? '' : outputTextOf(start.operation, json),
-        streamed: false,
-        timeToFirstChunkMs: null,
-        upstreamRequestId: requestId,
-      });
+      commitCall(call, bufferedOutcome({ provider: start.provider, operation: start.operation, httpStatus: response.status, json, upstreamRequestId: requestId }));
     },
     () => {
-      const aborted = signal?.aborted === true;
-      commitCall(call, {
-        status: aborted ? 'aborted' : 'error',
-        httpStatus: response.status,
-        errorType: aborted ? 'client_disconnected' : 'upstream_stream_error',
-        facts: NO_FACTS,
-        outputText: '',
-        streamed: false,
-        timeToFirstChunkMs: null,
-        upstreamRequestId: requestId,
-      });
+      commitCall(call, cutBodyOutcome({ aborted: signal?.aborted === true, httpStatus: response.status, upstreamRequestId: requestId }));
     },
   );
   return response;
@@ -74,16 +53,13 @@ function recordStream(call: PendingCall, response: Response): Response {
     // A read that failed because the caller aborted is the caller leaving, not the upstream dying.
     const aborted = how.kind === 'aborted' || how.kind === 'cancelled' || (how.kind === 'failed' && signal?.aborted === true);
     const died = !aborted && how.kind === 'failed';
-    commitCall(call, {
-      status: aborted ? 'aborted' : died ? 'error' : 'ok',
+    commitCall(call, streamOutcome({
+      tally: relay.tally,
       httpStatus: response.status,
-      errorType: aborted ? 'client_disconnected' : died ? 'upstream_stream_error' : null,
-      facts: relay.tally.facts(),
-      outputText: relay.tally.text(),
-      streamed: true,
+      end: aborted ? 'aborted' : died ? 'died' : 'ended',
       timeToFirstChunkMs,
       upstreamRequestId: requestId,
-    });
+    }));
   };
   const onAbort = (): void => end({ kind: 'aborted' });
   const relayed = new Response(

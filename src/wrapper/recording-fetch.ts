@@ -4,7 +4,8 @@ import type { Attribution } from '../proxy/attribution.js';
 import { prepareRequest } from '../recording/prepare-request.js';
 import type { CallStart } from '../recording/build-call.js';
 import { hasCprHeaders, resolveAttribution, stripCprHeaders, type FixedAttribution } from './call-attribution.js';
-import { commitCall, NO_FACTS, warnRecordingFailure, type CommitDeps, type PendingCall } from './commit-call.js';
+import { NO_FACTS } from '../recording/outcomes.js';
+import { commitCall, warnRecordingFailure, type CommitDeps, type PendingCall } from './commit-call.js';
 import { recordedOperation } from './recorded-operation.js';
 import { recordResponse } from './record-response.js';
 

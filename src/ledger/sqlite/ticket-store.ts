@@ -3,6 +3,7 @@ import type { CprEvent } from '../../tickets/types.js';
 import type { StatusChange } from '../../tickets/ticket-status.js';
 import type { TimeWindow } from '../ledger.js';
 import type { FixedCost, ModelSpend, ReportInput, TicketFacts } from '../../reports/types.js';
+import { addSpend } from '../../reports/figures.js';
 
 /** Counts of {@link insertEvents}. */
 export interface InsertEventsResult {
@@ -155,18 +156,8 @@ function mergeByModel(entries: unknown[][]): ModelSpend[] {
   for (const entry of entries) {
     const spend = toModelSpend(entry);
     const sum = byModel.get(spend.model);
-    if (sum === undefined) {
-      byModel.set(spend.model, spend);
-      continue;
-    }
-    sum.calls += spend.calls;
-    sum.unpricedCalls += spend.unpricedCalls;
-    sum.estimatedCalls += spend.estimatedCalls;
-    sum.inputTokens += spend.inputTokens;
-    sum.cachedInputTokens += spend.cachedInputTokens;
-    sum.outputTokens += spend.outputTokens;
-    sum.reasoningTokens += spend.reasoningTokens;
-    sum.costUsd += spend.costUsd;
+    if (sum === undefined) byModel.set(spend.model, spend);
+    else addSpend(sum, spend);
   }
   return [...byModel.values()];
 }
