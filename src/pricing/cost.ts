@@ -5,7 +5,7 @@ import type { UnitPrices } from './types.js';
  * The cost in USD of one call's usage at the given unit prices (USD per million tokens):
  * uncached input x input + cache reads x cached input + cache writes x cache write + output x output.
  * Reasoning tokens are part of output and are not billed a second time; a missing cached or
- * cache-write price falls back to the input price. Pure.
+ * cache-write price falls back to the input price. Rounded to 1e-12 USD. Pure.
  *
  * @example
  * // 1,000 input of which 600 cached, 200 output, gpt-4o-mini (0.15 / 0.075 / 0.6):
@@ -20,5 +20,6 @@ export function costOf(usage: Usage, prices: UnitPrices): number {
     usage.cacheReadTokens * (prices.cachedInput ?? prices.input) +
     usage.cacheWriteTokens * (prices.cacheWrite ?? prices.input) +
     usage.outputTokens * prices.output;
-  return micro / 1_000_000;
+  // Rounded to a millionth of a millionth of a dollar: float noise (0.00004319999999999999) never shows.
+  return Math.round(micro * 1_000_000) / 1e12;
 }

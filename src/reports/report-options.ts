@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 export interface ReportOptions {
   /** Window start, inclusive: `2026-10-01` (UTC midnight), an ISO 8601 date-time with zone, or a `Date`. Default: 30 days before `to`. */
   from?: string | Date;
-  /** Window end, exclusive. Default: now. */
+  /** Window end, exclusive. Default: now (what happened this millisecond included). */
   to?: string | Date;
   /** Break down by `category`, `channel`, `day`, `week` or `month`. Default: no groups. */
   groupBy?: string;
@@ -54,7 +54,8 @@ export function parseInstant(value: string | Date, option: string): number {
  */
 export function resolveReportOptions(options: ReportOptions, { now }: { now: () => number }): ResolvedReportOptions {
   const { from, to, groupBy } = options;
-  const toMs = to === undefined || to === '' ? now() : parseInstant(to, 'to');
+  // The default end is just after now, so that what happened this very millisecond is in.
+  const toMs = to === undefined || to === '' ? now() + 1 : parseInstant(to, 'to');
   const fromMs = from === undefined || from === '' ? toMs - DEFAULT_REPORT_DAYS * DAY_MS : parseInstant(from, 'from');
   if (!(fromMs < toMs)) {
     throw new ValidationError(`Invalid "from": it must be earlier than "to" (${new Date(toMs).toISOString()}).`, { field: 'from' });

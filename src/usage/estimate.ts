@@ -11,8 +11,16 @@ let encoder: Tiktoken | undefined;
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
+  return (encoder ??= new Tiktoken(o200kBase)).encode(text).length;
+}
+
+/**
+ * Builds the tokenizer now rather than on the first estimate (an aborted stream, an answer
+ * without usage), so that that call does not pay its few hundred milliseconds. `serve` does this
+ * right after it starts listening; an embedding server may call it at start-up.
+ */
+export function warmTokenizer(): void {
   encoder ??= new Tiktoken(o200kBase);
-  return encoder.encode(text).length;
 }
 
 /** Collects every string under the keys that carry prompt text, however deeply nested. */
