@@ -57,7 +57,8 @@ describe('cpr-meter report', () => {
 
   it('defaults --db to CPR_DB and the window to the last 30 days', async () => {
     const { stdout } = await runCli(['report', '--format', 'json'], { env: { CPR_DB: db }, now: () => at(31, 23) });
-    expect((JSON.parse(stdout) as Report).window.from).toBe(new Date(at(1, 23)).toISOString());
+    // The default end is now + 1 ms (this millisecond included); the start 30 days before it.
+    expect((JSON.parse(stdout) as Report).window.from).toBe(new Date(at(1, 23) + 1).toISOString());
   });
 
   it.each([
