@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { PriceFile } from './types.js';
 
-const perMillion = z.number().finite().nonnegative();
+/** The highest price accepted: $1 a token. Above it a price is a typo, and costs could overflow to Infinity. */
+export const MAX_PRICE_PER_MILLION = 1_000_000;
+
+const perMillion = z.number().finite().nonnegative().max(MAX_PRICE_PER_MILLION, `must be at most ${MAX_PRICE_PER_MILLION} (USD per million tokens)`);
 
 const priceFileSchema = z.object({
   models: z.record(

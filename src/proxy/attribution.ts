@@ -22,8 +22,9 @@ export const ATTRIBUTION_HEADERS = {
 /** Longest id accepted, in characters. */
 export const MAX_ID_LENGTH = 256;
 
-// Ids are stored and shown in reports: no control characters.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// Ids are stored and shown in reports: no control characters, C1 included (a header's latin-1
+// byte 0x9b is a terminal's escape sequence introducer), the same rule as event ids.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Checks one id: a non-empty string of at most {@link MAX_ID_LENGTH} characters without control

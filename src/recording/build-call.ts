@@ -95,10 +95,18 @@ export function upstreamRequestId(get: (name: string) => string | null | undefin
   return get('x-request-id') ?? get('request-id') ?? null;
 }
 
-/** The error kind an upstream error body names (`error.code`, else `error.type`), else `http_<status>`. */
+/**
+ * What an error code looks like: a word of letters, digits, `_` and `.`, at most 64 characters.
+ * The upstream's body is not trusted: a sentence, or a credential it echoes back (keys have
+ * dashes and are longer), is not stored in the ledger nor put on a span.
+ */
+const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
+
+/** The error kind an upstream error body names (`error.code`, else `error.type`) when it looks like a code, else `http_<status>`. */
 export function errorTypeOf(json: unknown, status: number): string {
   const error = (json as { error?: { type?: unknown; code?: unknown } } | null)?.error;
+  const isCode = (value: unknown): value is string => typeof value === 'string' && ERROR_CODE.test(value);
   // OpenAI's `code` (`rate_limit_exceeded`) is more specific than its `type` (`tokens`); Anthropic has only `type`.
-  const named = typeof error?.code === 'string' ? error.code : typeof error?.type === 'string' ? error.type : null;
+  const named = isCode(error?.code) ? error.code : isCode(error?.type) ? error.type : null;
   return named ?? `http_${status}`;
 }

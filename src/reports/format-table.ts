@@ -1,4 +1,4 @@
-import { formatCount, formatRate, formatUsd, formatWindow } from './format-values.js';
+import { formatCount, formatRate, formatUsd, formatWindow, printable } from './format-values.js';
 import { reportWarnings } from './report-warnings.js';
 import { renderTextTable } from './text-table.js';
 import type { Report } from './types.js';
@@ -7,7 +7,8 @@ import type { Report } from './types.js';
  * The report as a support lead reads it first, in plain text: the AI journey and human-only
  * paths side by side (tickets, resolved, cost, cost per resolution), the naive AI CPR a vendor
  * would quote beside the true one, the blended CPR and the rates, then the groups, the spend
- * per model, and a WARNING line when calls are unpriced or their usage was estimated.
+ * per model, and a WARNING line when calls are unpriced or their usage was estimated. Text from
+ * input (group keys, model names) is {@link printable}: it is read in terminals.
  */
 export function formatTable(report: Report): string {
   const t = report.totals;
@@ -47,7 +48,7 @@ export function formatTable(report: Report): string {
         { header: 'total cost', align: 'right' }, { header: 'CPR', align: 'right' }, { header: 'AI journey CPR', align: 'right' },
         { header: 'naive AI CPR', align: 'right' }, { header: 'human-only CPR', align: 'right' }, { header: 'automation', align: 'right' }],
       [
-        ...report.groups.map((g) => [g.key, formatCount(g.tickets), formatCount(g.resolved), formatUsd(g.totalCostUsd),
+        ...report.groups.map((g) => [printable(g.key), formatCount(g.tickets), formatCount(g.resolved), formatUsd(g.totalCostUsd),
           formatUsd(g.costPerResolutionUsd), formatUsd(g.aiJourneyCostPerResolutionUsd), formatUsd(g.naiveAiCostPerResolutionUsd),
           formatUsd(g.humanOnlyCostPerResolutionUsd), formatRate(g.automationRate)]),
         ['(unallocated)', '', '', formatUsd(report.unallocatedCostUsd), '', '', '', '', ''],
@@ -61,12 +62,12 @@ export function formatTable(report: Report): string {
       [{ header: 'model' }, { header: 'calls', align: 'right' }, { header: 'input', align: 'right' },
         { header: 'cached', align: 'right' }, { header: 'output', align: 'right' }, { header: 'reasoning', align: 'right' },
         { header: 'cost', align: 'right' }, { header: 'unpriced', align: 'right' }],
-      report.models.map((m) => [m.model, formatCount(m.calls), formatCount(m.inputTokens), formatCount(m.cachedInputTokens),
+      report.models.map((m) => [printable(m.model), formatCount(m.calls), formatCount(m.inputTokens), formatCount(m.cachedInputTokens),
         formatCount(m.outputTokens), formatCount(m.reasoningTokens), formatUsd(m.costUsd), formatCount(m.unpricedCalls)]),
     ));
   }
 
   const warnings = reportWarnings(report);
-  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${w}`));
+  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${printable(w)}`));
   return `${out.join('\n')}\n`;
 }

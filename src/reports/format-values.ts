@@ -35,3 +35,15 @@ export function formatWindow(window: { from: string; to: string }): string {
   const short = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   return `${short(window.from)} → ${short(window.to)}`;
 }
+
+/**
+ * Text from input made safe to print in a terminal: each control character (C0, DEL, C1) is
+ * shown as its `\uXXXX` escape, so a model name cannot move the cursor, recolour or clear the screen.
+ *
+ * @example
+ * printable('gpt\u001b[2J'); // 'gpt\\u001b[2J'
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

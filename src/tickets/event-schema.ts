@@ -27,10 +27,14 @@ const instant = z.union([
   z.date({ error: `must be ${INSTANT}` }),
 ], { error: required(INSTANT) });
 
+/** Largest amount (USD) or duration (seconds) accepted: beyond it a value is a mistake, and sums could overflow to Infinity. */
+export const MAX_AMOUNT = 1e12;
+
 const money = z
   .number({ error: required('a number') })
   .finite('must be a finite number')
-  .nonnegative('must be >= 0');
+  .nonnegative('must be >= 0')
+  .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT.toExponential()}`);
 
 const base = {
   eventId: id.optional(),

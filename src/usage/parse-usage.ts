@@ -1,8 +1,12 @@
 import type { Provider, Usage } from './types.js';
 
-/** A finite, non-negative integer count, or `undefined` for anything else. */
+/**
+ * A non-negative integer count, or `undefined` for anything else. Counts above 2^53 are no
+ * token count but a malformed body: they are refused, so that sums of parts stay finite and exact.
+ */
 function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
+  // `+ 0` turns a -0 into 0.
+  return typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.trunc(value) + 0 : undefined;
 }
 
 function field(object: unknown, key: string): unknown {
