@@ -89,10 +89,13 @@ export class LedgerError extends CprError {
   override readonly status = 503;
   override readonly type = 'ledger_error';
   readonly path: string | undefined;
+  /** A machine-readable reason, e.g. `LEDGER_FILE_MISSING`; `undefined` when the cause says it. */
+  readonly code: string | undefined;
 
-  constructor(message: string, options: { path?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { path?: string; code?: string; cause?: unknown } = {}) {
     super(message, options);
     this.path = options.path;
+    this.code = options.code;
   }
 }
 

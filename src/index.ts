@@ -27,6 +27,11 @@ export { loadPriceFile, parsePriceFile } from './pricing/price-file.js';
 export type { PriceFile, UnitPrices } from './pricing/types.js';
 
 export { openSqliteLedger, SqliteLedger } from './ledger/sqlite/sqlite-ledger.js';
+export type { LedgerFileStatus } from './ledger/sqlite/sqlite-ledger.js';
+export { backupLedger } from './ledger/sqlite/backup.js';
+export type { BackupLedgerOptions, BackupResult } from './ledger/sqlite/backup.js';
+export { pruneCalls } from './ledger/sqlite/prune.js';
+export type { PruneCallsOptions, PruneResult } from './ledger/sqlite/prune.js';
 export type { CallLedger, TimeWindow } from './ledger/ledger.js';
 export type { TicketLedger, RecordEventsResult } from './ledger/ticket-ledger.js';
 export { CallRecorder } from './ledger/call-recorder.js';

@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { CprError } from '../errors.js';
 import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { registerBackupCommand } from './backup-command.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -20,6 +22,8 @@ registerServeCommand(program);
 registerReportCommand(program, ticketDeps);
 registerIngestCommand(program, ticketDeps);
 registerRepriceCommand(program);
+registerBackupCommand(program);
+registerPruneCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Our own errors say what to fix; anything else is a bug and keeps its stack.

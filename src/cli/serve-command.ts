@@ -19,16 +19,20 @@ export function registerServeCommand(program: Command): void {
     .option('--upstream-timeout-ms <ms>', 'upstream header/idle timeout (env CPR_UPSTREAM_TIMEOUT_MS, default 600000)')
     .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL)')
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
+    .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
+    .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
       let stopping = false;
       const stop = (signal: string) => {
-        if (stopping) return;
+        // A second signal means "now": the rows of requests still in flight are lost.
+        if (stopping) return void process.exit(1);
         stopping = true;
-        process.stderr.write(`cpr-meter: ${signal} received, finishing in-flight requests\n`);
-        void server.close().then(() => process.exit(0));
+        const graceMs = server.config.shutdownGraceMs;
+        process.stderr.write(`cpr-meter: ${signal} received, finishing in-flight requests (up to ${graceMs} ms)\n`);
+        void server.close({ graceMs }).then(() => process.exit(0));
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
 }

@@ -34,6 +34,16 @@ export interface ServeOptions {
   otel?: boolean;
   /** Env `CPR_LOG_LEVEL`. Default `info`. */
   logLevel?: LogLevel;
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may run before their connections are cut, ms.
+   * Env `CPR_SHUTDOWN_GRACE_MS`. Default 10,000.
+   */
+  shutdownGraceMs?: number | string;
+  /**
+   * How long a ledger write waits for another process's lock (`ingest`, `prune`…) before the row
+   * goes to the retry buffer, ms. The wait holds the proxy's event loop. Env `CPR_BUSY_TIMEOUT_MS`. Default 5,000.
+   */
+  busyTimeoutMs?: number | string;
 }
 
 /** Every option resolved. */
@@ -52,6 +62,8 @@ export interface ServeConfig {
   upstreamTimeoutMs: number;
   otel: boolean;
   logLevel: LogLevel;
+  shutdownGraceMs: number;
+  busyTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,11 +83,16 @@ function number(value: unknown, name: string, env: string, { min, integer }: { m
 }
 
 function url(value: string, name: string, env: string): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(value);
+    parsed = new URL(value);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     throw new ConfigError(`--${name} (${env}) must be an http(s) URL; got ${value}.`, { option: name });
+  }
+  // The URL is logged and named in error answers: credentials in it would leak (and are not echoed here).
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigError(`--${name} (${env}) must not hold credentials (user:password@): set CPR_UPSTREAM_API_KEY instead.`, { option: name });
   }
   return value.replace(/\/+$/, '');
 }
@@ -110,6 +127,8 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),
     logLevel: (pick(options.logLevel, env.CPR_LOG_LEVEL, 'info') as LogLevel),
+    shutdownGraceMs: number(pick(options.shutdownGraceMs, env.CPR_SHUTDOWN_GRACE_MS, 10_000), 'shutdown-grace-ms', 'CPR_SHUTDOWN_GRACE_MS', { min: 0, integer: true }),
+    busyTimeoutMs: number(pick(options.busyTimeoutMs, env.CPR_BUSY_TIMEOUT_MS, 5_000), 'busy-timeout-ms', 'CPR_BUSY_TIMEOUT_MS', { min: 0, integer: true }),
   };
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });

@@ -2,8 +2,14 @@ import type { Logger } from '../logging/logger.js';
 import type { CallLedger } from './ledger.js';
 import type { LlmCall } from './types.js';
 
-/** A ledger that can also commit synchronously (SQLite does). */
-type MaybeSyncLedger = CallLedger & { recordCallSync?: (call: LlmCall) => void };
+/**
+ * A ledger that can also commit synchronously (SQLite does), optionally without waiting for a
+ * lock, and possibly many calls in one transaction.
+ */
+type MaybeSyncLedger = CallLedger & {
+  recordCallSync?: (call: LlmCall, options?: { wait?: boolean }) => void;
+  recordCallsSync?: (calls: readonly LlmCall[], options?: { wait?: boolean }) => void;
+};
 
 /** Counters of what the recorder did, for `/healthz` and metrics. */
 export interface RecorderStats {
@@ -12,7 +18,10 @@ export interface RecorderStats {
   failedWrites: number;
   /** Calls waiting in the retry buffer now. */
   buffered: number;
-  /** Calls lost because the retry buffer was full. Never silent: logged and counted. */
+  /**
+   * Calls lost: the retry buffer was full, the ledger refused the row itself (a constraint), or
+   * the process stopped with rows still waiting. Never silent: logged and counted.
+   */
   dropped: number;
   /** Failure count per kind (`SQLITE_BUSY`, `SQLITE_READONLY`, `SQLITE_FULL`, …). */
   failuresByKind: Record<string, number>;
@@ -26,6 +35,14 @@ export interface CallRecorderOptions {
   bufferLimit?: number;
   /** How often the buffer is retried. Default 1,000 ms. */
   retryIntervalMs?: number;
+  /**
+   * Commit the calls recorded during one turn of the event loop together, in one transaction,
+   * at the end of that turn (`setImmediate`); each `record()` still resolves only once its call
+   * is committed (or buffered or dropped). Needs a ledger with `recordCallsSync`. A transaction
+   * per call costs SQLite a WAL commit per call; under concurrent load this is most of what
+   * recording costs. Default false: each call is committed inside its own `record()`.
+   */
+  groupCommit?: boolean;
 }
 
 /** Called after each call is handed to the ledger (telemetry listens here). */
@@ -34,6 +51,13 @@ export type CallListener = (call: LlmCall) => void;
 function kindOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : (error as Error | null)?.name ?? 'UnknownError';
+}
+
+/** Failures that retrying the same row cannot cure: the row itself is refused. */
+const PERMANENT = /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/;
+
+function isPermanent(error: unknown): boolean {
+  return PERMANENT.test(kindOf(error)) || error instanceof TypeError || error instanceof RangeError;
 }
 
 /**
@@ -50,14 +74,18 @@ export class CallRecorder {
   readonly #buffer: LlmCall[] = [];
   readonly #loggedKinds = new Set<string>();
   readonly #listeners: CallListener[] = [];
+  readonly #groupCommit: boolean;
+  /** Calls waiting for the group commit at the end of this turn, with what resolves their `record()`. */
+  #pending: Array<{ call: LlmCall; done: () => void }> = [];
   #timer: NodeJS.Timeout | undefined;
   #stats: RecorderStats = { recorded: 0, failedWrites: 0, buffered: 0, dropped: 0, failuresByKind: {} };
 
-  constructor({ ledger, logger, bufferLimit = 10_000, retryIntervalMs = 1_000 }: CallRecorderOptions) {
+  constructor({ ledger, logger, bufferLimit = 10_000, retryIntervalMs = 1_000, groupCommit = false }: CallRecorderOptions) {
     this.#ledger = ledger;
     this.#logger = logger;
     this.#bufferLimit = bufferLimit;
     this.#retryIntervalMs = retryIntervalMs;
+    this.#groupCommit = groupCommit && typeof ledger.recordCallsSync === 'function';
   }
 
   /** Adds a listener called with every recorded call, whether or not the write succeeded. */
@@ -70,12 +98,21 @@ export class CallRecorder {
    * never rejects.
    */
   async record(call: LlmCall): Promise<void> {
-    try {
-      await this.#write(call);
-      this.#stats.recorded += 1;
-    } catch (error) {
-      this.#failed(call, error);
+    if (this.#groupCommit) {
+      await new Promise<void>((done) => {
+        if (this.#pending.push({ call, done }) === 1) setImmediate(() => this.#commitPending());
+      });
+    } else {
+      try {
+        // While rows wait for retry the ledger is failing: do not wait for its lock, call after
+        // call (each wait would hold the event loop for the whole busy timeout).
+        await this.#write(call, this.#buffer.length === 0);
+        this.#stats.recorded += 1;
+      } catch (error) {
+        this.#failed(call, error);
+      }
     }
+    // Listeners run here, in the caller's async context (a span's parent is the caller's), not in the commit's.
     for (const listener of this.#listeners) {
       try {
         listener(call);
@@ -85,14 +122,54 @@ export class CallRecorder {
     }
   }
 
-  #write(call: LlmCall): Promise<void> | void {
-    return this.#ledger.recordCallSync ? this.#ledger.recordCallSync(call) : this.#ledger.recordCall(call);
+  #write(call: LlmCall, wait: boolean): Promise<void> | void {
+    return this.#ledger.recordCallSync ? this.#ledger.recordCallSync(call, { wait }) : this.#ledger.recordCall(call);
+  }
+
+  /**
+   * The group commit: every call recorded since the last one, in one transaction. Counts and
+   * buffers synchronously (so that `close()` sees every outcome), then resolves the `record()`s.
+   * A transaction fails as a whole: on a failure that retrying cannot cure (one row refused),
+   * each call is written again on its own, so that only the refused row is dropped.
+   */
+  #commitPending(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const wait = this.#buffer.length === 0;
+    try {
+      if (batch.length === 1) this.#writeSync(batch[0]!.call, wait);
+      else this.#ledger.recordCallsSync!(batch.map((entry) => entry.call), { wait });
+      this.#stats.recorded += batch.length;
+    } catch (error) {
+      for (const { call } of batch) {
+        try {
+          if (batch.length === 1 || !isPermanent(error)) throw error;
+          this.#writeSync(call, wait);
+          this.#stats.recorded += 1;
+        } catch (own) {
+          this.#failed(call, own);
+        }
+      }
+    }
+    for (const { done } of batch) done();
+  }
+
+  #writeSync(call: LlmCall, wait: boolean): void {
+    if (this.#ledger.recordCallSync) this.#ledger.recordCallSync(call, { wait });
+    else this.#ledger.recordCallsSync!([call], { wait });
   }
 
   #failed(call: LlmCall, error: unknown): void {
     const kind = kindOf(error);
     this.#stats.failedWrites += 1;
     this.#stats.failuresByKind[kind] = (this.#stats.failuresByKind[kind] ?? 0) + 1;
+    if (isPermanent(error)) {
+      // Kept for retry, it would fail forever and hold back every row behind it.
+      this.#stats.dropped += 1;
+      this.#logOnce(kind, 'the ledger refused a row; the LLM call went through and the row is dropped (counted in "dropped")', error);
+      return;
+    }
     this.#logOnce(kind, 'ledger write failed; the LLM call went through and the row is kept for retry', error);
     if (this.#buffer.length >= this.#bufferLimit) {
       this.#stats.dropped += 1;
@@ -119,17 +196,25 @@ export class CallRecorder {
     this.#timer.unref();
   }
 
-  /** Retries the buffered calls in order; stops at the first failure. Returns how many remain. */
-  async flush(): Promise<number> {
+  /**
+   * Retries the buffered calls in order; stops at the first failure (a row the ledger refuses
+   * for itself is dropped and counted instead). Returns how many remain. Does not wait for
+   * another connection's lock unless `wait` is set.
+   */
+  async flush({ wait = false }: { wait?: boolean } = {}): Promise<number> {
     while (this.#buffer.length > 0) {
       try {
-        await this.#write(this.#buffer[0]!);
-      } catch {
-        this.#schedule();
-        break;
+        await this.#write(this.#buffer[0]!, wait);
+        this.#stats.recorded += 1;
+      } catch (error) {
+        if (!isPermanent(error)) {
+          this.#schedule();
+          break;
+        }
+        this.#stats.dropped += 1;
+        this.#logOnce(kindOf(error), 'the ledger refused a row; it is dropped (counted in "dropped")', error);
       }
       this.#buffer.shift();
-      this.#stats.recorded += 1;
       if (this.#buffer.length === 0) {
         this.#logger.info('ledger writes recovered; retry buffer flushed', { failuresByKind: this.#stats.failuresByKind });
         this.#loggedKinds.clear();
@@ -149,11 +234,20 @@ export class CallRecorder {
     return this.#buffer.length > 0 ? 'degraded' : 'ok';
   }
 
-  /** Stops retrying after one last flush. */
+  /** Stops retrying after one last flush (which may wait for a lock); rows still waiting are lost, counted and logged. */
   async close(): Promise<void> {
+    // Calls waiting for the group commit are committed (or buffered) now, not left to a later turn.
+    this.#commitPending();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.flush();
+    const lost = await this.flush({ wait: true });
     if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (lost > 0) {
+      this.#stats.dropped += lost;
+      this.#buffer.length = 0;
+      this.#stats.buffered = 0;
+      this.#logger.error('stopping with ledger rows that could not be written: they are lost', { lost, failuresByKind: this.#stats.failuresByKind });
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +9,8 @@ import type { PriceBook } from '../pricing/price-book.js';
 import { safeEqual } from '../server/safe-equal.js';
 import { readAttribution, type Attribution } from './attribution.js';
 import { NO_FACTS } from '../recording/outcomes.js';
-import { finishExchange, type Exchange } from './exchange.js';
+import { finishExchange, UpstreamAbort, type Exchange } from './exchange.js';
+import { newCallId } from '../recording/call-id.js';
 import { prepareRequest } from '../recording/prepare-request.js';
 import { readBody } from './read-body.js';
 import { relayBuffered } from './relay-buffered.js';
@@ -84,10 +84,11 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
   const t0 = performance.now();
   const attribution = readAttribution(req.headers, route.conversationId);
   const prepared = prepareRequest(route.operation, await readBody(req, deps.maxBodyBytes));
+  const url = upstreamBase(deps, route) + route.subpath;
   const exchange: Exchange = {
-    req, res, route, attribution, prepared,
+    req, res, route, attribution, prepared, upstreamUrl: url,
     start: {
-      callId: randomUUID(), startedAt, t0,
+      callId: newCallId(startedAt), startedAt, t0,
       provider: route.provider,
       operation: route.operation,
       requestModel: prepared.requestModel,
@@ -96,7 +97,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
       ticketId: attribution.ticketId,
       source: 'proxy',
     },
-    abort: new AbortController(),
+    abort: new UpstreamAbort(),
     clientGone: false,
   };
   res.on('close', () => {
@@ -107,7 +108,6 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
   });
   if (deps.onAttribution && (attribution.conversationId || attribution.ticketId)) deps.onAttribution(attribution, startedAt);
 
-  const url = upstreamBase(deps, route) + route.subpath;
   let upstream: Dispatcher.ResponseData;
   try {
     upstream = await request(url, {
@@ -147,7 +147,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
 /** Forwards an unrecorded request both ways as streams, nothing read or changed but credentials and `x-cpr-*`. */
 async function passThrough(req: IncomingMessage, res: ServerResponse, route: ProxyRoute, deps: ProxyDeps): Promise<void> {
   const url = upstreamBase(deps, route) + route.subpath;
-  const abort = new AbortController();
+  const abort = new UpstreamAbort();
   res.on('close', () => {
     if (!res.writableEnded) abort.abort();
   });

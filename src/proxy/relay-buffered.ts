@@ -1,8 +1,10 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { Dispatcher } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import { UpstreamError } from '../errors.js';
 import { upstreamRequestId } from '../recording/build-call.js';
 import { bufferedOutcome, cutBodyOutcome } from '../recording/outcomes.js';
 import { finishExchange, headerOf, type Exchange, type FinishDeps } from './exchange.js';
+import { sendError } from './send-error.js';
 import { clientResponseHeaders } from './upstream-headers.js';
 
 /** Decodes a body for reading only (the client gets the bytes as they came). */
@@ -17,6 +19,13 @@ function decode(body: Buffer, encoding: unknown): string {
   return body.toString('utf8');
 }
 
+/** The error a client gets for an answer the upstream cut, or stopped sending, before its end. */
+function cutBodyError(url: string, timedOut: boolean, cause: unknown): UpstreamError {
+  return timedOut
+    ? new UpstreamError(`The upstream stopped sending its answer and timed out (${url}).`, { code: 'upstream_timeout', upstreamUrl: url, status: 504, cause })
+    : new UpstreamError(`The upstream closed the connection before its answer was complete (${url}).`, { code: 'upstream_stream_error', upstreamUrl: url, cause });
+}
+
 /**
  * Relays a non-streamed answer: read whole (it is small), priced, committed, then sent with
  * `x-cpr-call-id` and `x-cpr-cost-usd` (`unpriced` when the model has no known price), status
@@ -27,11 +36,14 @@ export async function relayBuffered(exchange: Exchange, upstream: Dispatcher.Res
   try {
     body = Buffer.from(await upstream.body.arrayBuffer());
   } catch (error) {
-    // Cut while reading: the client left (aborted) or the upstream died (error). Either way the
-    // call happened and is recorded; the client, if still there, gets a cut connection.
+    // Cut while reading: the client left (aborted), or the upstream died or went quiet past the
+    // timeout (error). Either way the call happened and is recorded. Nothing of the answer was
+    // sent yet, so a client still there gets the error in OpenAI's shape.
+    const timedOut = error instanceof undiciErrors.BodyTimeoutError;
     const requestId = upstreamRequestId(headerOf(upstream.headers));
-    await finishExchange(exchange, cutBodyOutcome({ aborted: exchange.clientGone, httpStatus: upstream.statusCode, upstreamRequestId: requestId }), deps);
-    exchange.res.destroy(error as Error);
+    await finishExchange(exchange, cutBodyOutcome({ aborted: exchange.clientGone, timedOut, httpStatus: upstream.statusCode, upstreamRequestId: requestId }), deps);
+    if (exchange.clientGone) exchange.res.destroy();
+    else sendError(exchange.res, cutBodyError(exchange.upstreamUrl, timedOut, error), { 'x-cpr-call-id': exchange.start.callId });
     return;
   }
   let json: unknown;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { upstreamRequestId } from '../recording/build-call.js';
 import { streamOutcome } from '../recording/outcomes.js';
 import { SseRelay } from '../recording/sse-relay.js';
@@ -25,10 +25,20 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
   let failure: unknown = null;
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      timeToFirstChunkMs ??= performance.now() - t0;
-      const out = relay.push(chunk);
-      if (out === null) continue;
-      if (!res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      let pieces = [chunk];
+      if (timeToFirstChunkMs === null) {
+        timeToFirstChunkMs = performance.now() - t0;
+        // A first read holding many events (an upstream that answers in a burst, or a fast one
+        // read late) would reach the client only once all were re-framed: send its first event
+        // on its own, so that the time to first chunk does not grow with the burst.
+        const end = firstEventEnd(chunk);
+        if (end !== -1) pieces = [chunk.subarray(0, end), chunk.subarray(end)];
+      }
+      for (const piece of pieces) {
+        const out = relay.push(piece);
+        if (out === null) continue;
+        if (!res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
     }
   } catch (error) {
     failure = error;
@@ -42,6 +52,7 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
       tally: relay.tally,
       httpStatus: upstream.statusCode,
       end: aborted ? 'aborted' : upstreamDied ? 'died' : 'ended',
+      timedOut: failure instanceof undiciErrors.BodyTimeoutError,
       timeToFirstChunkMs,
       upstreamRequestId: upstreamRequestId(headerOf(upstream.headers)),
     }),
@@ -50,4 +61,10 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
   // The upstream cut the stream: cut the client's too, so that it sees the same truncation.
   if (upstreamDied || aborted) res.destroy();
   else res.end();
+}
+
+/** Where the first SSE event of a chunk ends (after its blank line) when more bytes follow it; -1 otherwise. */
+function firstEventEnd(chunk: Buffer): number {
+  const at = chunk.indexOf('\n\n');
+  return at === -1 || at + 2 >= chunk.length ? -1 : at + 2;
 }

@@ -41,6 +41,8 @@ export function streamOutcome(options: {
   tally: StreamTally;
   httpStatus: number;
   end: 'ended' | 'aborted' | 'died';
+  /** The upstream died by going quiet for longer than the timeout: `upstream_timeout`, not `upstream_stream_error`. */
+  timedOut?: boolean;
   timeToFirstChunkMs: number | null;
   upstreamRequestId: string | null;
 }): CallOutcome {
@@ -48,7 +50,7 @@ export function streamOutcome(options: {
   return {
     status: end === 'aborted' ? 'aborted' : end === 'died' ? 'error' : 'ok',
     httpStatus: options.httpStatus,
-    errorType: end === 'aborted' ? 'client_disconnected' : end === 'died' ? 'upstream_stream_error' : null,
+    errorType: end === 'aborted' ? 'client_disconnected' : end === 'died' ? diedOf(options.timedOut) : null,
     facts: options.tally.facts(),
     outputText: options.tally.text(),
     streamed: true,
@@ -57,12 +59,17 @@ export function streamOutcome(options: {
   };
 }
 
-/** The outcome of a non-streamed answer whose body was cut while it was read. */
-export function cutBodyOutcome(options: { aborted: boolean; httpStatus: number; upstreamRequestId: string | null }): CallOutcome {
+/** Why an upstream answer stopped short: it went quiet past the timeout, or it was cut. */
+function diedOf(timedOut: boolean | undefined): string {
+  return timedOut ? 'upstream_timeout' : 'upstream_stream_error';
+}
+
+/** The outcome of a non-streamed answer whose body was cut (or went quiet past the timeout) while it was read. */
+export function cutBodyOutcome(options: { aborted: boolean; timedOut?: boolean; httpStatus: number; upstreamRequestId: string | null }): CallOutcome {
   return {
     status: options.aborted ? 'aborted' : 'error',
     httpStatus: options.httpStatus,
-    errorType: options.aborted ? 'client_disconnected' : 'upstream_stream_error',
+    errorType: options.aborted ? 'client_disconnected' : diedOf(options.timedOut),
     facts: NO_FACTS,
     outputText: '',
     streamed: false,

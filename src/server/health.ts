@@ -1,18 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { CallLedger } from '../ledger/ledger.js';
+import type { LedgerFileStatus } from '../ledger/sqlite/sqlite-ledger.js';
 
 /**
  * `GET /healthz`: 200 `{"status":"ok"}` when the ledger answers and nothing waits for retry;
  * 200 `degraded` when it answers but rows wait in the retry buffer; 503 `degraded` when it does
- * not answer (LLM calls still go through: the proxy fails open).
+ * not answer, or when its file was deleted (`"ledger": "file_missing"`) or replaced
+ * (`"file_replaced"`) under the running server (LLM calls still go through: the proxy fails open).
  */
-export function healthHandler({ ledger, recorder }: { ledger: CallLedger; recorder: CallRecorder }) {
+export function healthHandler({ ledger, recorder }: { ledger: CallLedger & { fileStatus?: () => LedgerFileStatus }; recorder: CallRecorder }) {
   return async function health(_req: IncomingMessage, res: ServerResponse): Promise<void> {
     let ledgerState = 'ok';
     let ledgerError: string | undefined;
     try {
       await ledger.ping();
+      const file = ledger.fileStatus?.() ?? 'ok';
+      if (file !== 'ok') ledgerState = `file_${file}`;
     } catch (error) {
       ledgerState = 'unreachable';
       ledgerError = (error as Error).message;

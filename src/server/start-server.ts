@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
+import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
@@ -41,8 +42,8 @@ export interface CprServer {
   recorder: CallRecorder;
   prices: PriceBook;
   /**
-   * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default 10 s), flushes
-   * the retry buffer and closes the ledger.
+   * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default
+   * `config.shutdownGraceMs`, 10 s), flushes the retry buffer and closes the ledger.
    */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -67,8 +68,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const prices = new PriceBook({ overrides });
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
-  const ledger = openSqliteLedger({ path: config.db });
-  const recorder = new CallRecorder({ ledger, logger });
+  const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
+  const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
+  // Calls that finish in the same turn of the event loop share one SQLite transaction: under
+  // concurrent load a commit per call would cost more than all the rest of the proxy's work.
+  const recorder = new CallRecorder({ ledger, logger, groupCommit: true });
   // Spans and metrics go through @opentelemetry/api: an embedding application's own SDK gets
   // them too; with no SDK registered they cost next to nothing.
   recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
@@ -88,13 +93,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   });
   const health = healthHandler({ ledger, recorder });
   const api = express().disable('x-powered-by');
-  api.use('/api', createApiRouter({ ledger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now }));
+  api.use('/api', createApiRouter({ ledger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
+    maxBodyBytes: config.maxBodyBytes }));
 
+  // Proxied requests still running: a stop waits for them to record their call (even a cut one)
+  // before it closes the ledger.
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/healthz' || url.startsWith('/healthz?')) return void health(req, res);
     const route = matchRoute(req.method ?? 'GET', url, req.headers);
-    if (route) return void proxy(req, res, route);
+    if (route) {
+      const handled = proxy(req, res, route);
+      inFlight.add(handled);
+      return void handled.finally(() => inFlight.delete(handled));
+    }
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
     sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...`));
   });
@@ -110,7 +123,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   return {
     url: `http://${host}:${port}`,
     port, config, server, ledger, recorder, prices,
-    async close({ graceMs = 10_000 } = {}) {
+    async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,
       // and cut whatever is still running at the deadline.
@@ -120,8 +133,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
+      await Promise.allSettled(inFlight);
       await recorder.close();
       await dispatcher.close();
+      await checkpoints?.stop();
       await ledger.close();
       await telemetry?.shutdown();
     },

@@ -1,26 +1,26 @@
-import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import { TokenCounter } from './token-counter.js';
 import type { Operation } from './types.js';
 
-let encoder: Tiktoken | undefined;
+let encoder: TokenCounter | undefined;
 
 /**
  * Counts tokens with the `o200k_base` encoding (GPT-4o and later), bundled, offline. For other
  * models' tokenizers it is an estimate, and usage counted this way is flagged `estimated`.
- * The encoder is built on first use (it takes a few hundred milliseconds).
+ * The counter is built on first use (about 200 ms; see {@link warmTokenizer}).
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
-  return (encoder ??= new Tiktoken(o200kBase)).encode(text).length;
+  return (encoder ??= new TokenCounter(o200kBase)).count(text);
 }
 
 /**
  * Builds the tokenizer now rather than on the first estimate (an aborted stream, an answer
- * without usage), so that that call does not pay its few hundred milliseconds. `serve` does this
+ * without usage), so that that call does not pay its 200 ms or so. `serve` does this
  * right after it starts listening; an embedding server may call it at start-up.
  */
 export function warmTokenizer(): void {
-  encoder ??= new Tiktoken(o200kBase);
+  encoder ??= new TokenCounter(o200kBase);
 }
 
 /** Collects every string under the keys that carry prompt text, however deeply nested. */

@@ -31,6 +31,7 @@ export function callToRow(call: LlmCall): unknown[] {
 /** Prepared statements over `llm_calls`, created once per connection. */
 export class CallStore {
   readonly #insert: Statement;
+  readonly #insertMany: (calls: readonly LlmCall[]) => void;
   readonly #candidates: Statement;
   readonly #updateCost: Statement;
 
@@ -38,6 +39,10 @@ export class CallStore {
     this.#insert = db.prepare(
       `INSERT INTO llm_calls (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
+    // Made once: the proxy's group commit calls it every turn of the event loop.
+    this.#insertMany = db.transaction((calls: readonly LlmCall[]) => {
+      for (const call of calls) this.#insert.run(callToRow(call));
+    });
     this.#candidates = db.prepare(
       `SELECT id, provider, response_model, request_model, started_at, status,
               input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens
@@ -56,9 +61,7 @@ export class CallStore {
 
   /** Inserts many calls in one transaction. */
   insertMany(calls: readonly LlmCall[]): void {
-    this.db.transaction(() => {
-      for (const call of calls) this.#insert.run(callToRow(call));
-    })();
+    this.#insertMany(calls);
   }
 
   repriceCandidates(window: TimeWindow): RepriceCandidate[] {

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallLedger, RepriceCandidate, TimeWindow } from '../ledger.js';
 import type { LlmCall } from '../types.js';
@@ -24,6 +24,15 @@ export interface SqliteLedgerOptions {
 }
 
 /**
+ * Whether the file a ledger writes to is still at its path: `missing` when it was deleted under
+ * the open connection, `replaced` when another file took its path.
+ */
+export type LedgerFileStatus = 'ok' | 'missing' | 'replaced';
+
+/** How often, at most, a write checks that the ledger file is still there (one `stat`), ms. */
+const FILE_CHECK_INTERVAL_MS = 1_000;
+
+/**
  * The embedded ledger: one SQLite file in WAL mode, migrations applied at open.
  *
  * WAL with `synchronous = NORMAL` makes each committed call survive a crash of the process
@@ -32,27 +41,61 @@ export interface SqliteLedgerOptions {
  */
 export class SqliteLedger implements CallLedger, TicketLedger {
   readonly #calls: CallStore;
+  readonly #path: string | undefined;
+  readonly #identity: { dev: number; ino: number } | undefined;
+  readonly #busyTimeoutMs: number;
+  #fileStatus: LedgerFileStatus = 'ok';
+  #fileCheckedAt = 0;
 
   /** The underlying connection, for stores that share it. */
   readonly db: Database;
 
-  constructor(db: Database) {
+  /**
+   * `path` is the file `db` was opened on (none for `:memory:`): writes are refused once it is
+   * deleted or replaced, instead of going on into a file nobody can read.
+   */
+  constructor(db: Database, { path, busyTimeoutMs = 5000 }: { path?: string; busyTimeoutMs?: number } = {}) {
     this.db = db;
     this.#calls = new CallStore(db);
+    this.#busyTimeoutMs = busyTimeoutMs;
+    if (path !== undefined && path !== '' && path !== ':memory:') {
+      const { dev, ino } = statSync(path);
+      this.#path = path;
+      this.#identity = { dev, ino };
+    }
   }
 
   async recordCall(call: LlmCall): Promise<void> {
-    this.#calls.insert(call);
+    this.recordCallSync(call);
   }
 
-  /** Synchronous insert, for callers that must commit before answering. */
-  recordCallSync(call: LlmCall): void {
-    this.#calls.insert(call);
+  /**
+   * Synchronous insert, for callers that must commit before answering. With `wait: false` it
+   * fails at once (`SQLITE_BUSY`) rather than wait up to the busy timeout for another
+   * connection's lock: the recorder writes that way while rows wait for retry, so that a lock
+   * held for long cannot stall the proxy call after call.
+   */
+  recordCallSync(call: LlmCall, { wait = true }: { wait?: boolean } = {}): void {
+    this.#assertFile();
+    if (wait) return this.#calls.insert(call);
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.#calls.insert(call);
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
   }
 
-  /** Inserts many calls in one transaction. */
-  recordCallsSync(calls: readonly LlmCall[]): void {
-    this.#calls.insertMany(calls);
+  /** Inserts many calls in one transaction (all or none); `wait` as for {@link recordCallSync}. */
+  recordCallsSync(calls: readonly LlmCall[], { wait = true }: { wait?: boolean } = {}): void {
+    this.#assertFile();
+    if (wait) return this.#calls.insertMany(calls);
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.#calls.insertMany(calls);
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
   }
 
   async repriceCandidates(window: TimeWindow): Promise<RepriceCandidate[]> {
@@ -60,10 +103,12 @@ export class SqliteLedger implements CallLedger, TicketLedger {
   }
 
   async updateCosts(updates: Array<Pick<LlmCall, 'id' | 'costUsd' | 'prices'>>): Promise<number> {
+    this.#assertFile();
     return this.#calls.updateCosts(updates);
   }
 
   async recordEvents(events: CprEvent[]): Promise<RecordEventsResult> {
+    this.#assertFile();
     return insertEvents(this.db, events);
   }
 
@@ -75,7 +120,43 @@ export class SqliteLedger implements CallLedger, TicketLedger {
     this.db.prepare('SELECT 1').get();
   }
 
+  /**
+   * Checks, with one `stat`, that the path still names the file this connection writes to.
+   * SQLite keeps writing to a deleted file's inode, and nothing would say so. Always `ok` for `:memory:`.
+   */
+  fileStatus(): LedgerFileStatus {
+    if (this.#path === undefined || this.#identity === undefined) return 'ok';
+    let status: LedgerFileStatus;
+    try {
+      const { dev, ino } = statSync(this.#path);
+      status = dev === this.#identity.dev && ino === this.#identity.ino ? 'ok' : 'replaced';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      status = 'missing';
+    }
+    this.#fileStatus = status;
+    this.#fileCheckedAt = Date.now();
+    return status;
+  }
+
+  /** Throws a `LedgerError` (`LEDGER_FILE_MISSING` / `LEDGER_FILE_REPLACED`) when the file is gone; checks at most once a second. */
+  #assertFile(): void {
+    if (this.#identity === undefined) return;
+    const status = Date.now() - this.#fileCheckedAt < FILE_CHECK_INTERVAL_MS ? this.#fileStatus : this.fileStatus();
+    if (status === 'ok') return;
+    const code = status === 'missing' ? 'LEDGER_FILE_MISSING' : 'LEDGER_FILE_REPLACED';
+    throw new LedgerError(
+      `The ledger file ${this.#path} was ${status === 'missing' ? 'deleted' : 'replaced by another file'} while cpr-meter was running; `
+        + 'nothing more is written to it. Restart cpr-meter to open the file at that path (restore it from a backup first if it was deleted by mistake).',
+      { path: this.#path, code },
+    );
+  }
+
   async close(): Promise<void> {
+    // Closing a WAL connection checkpoints and then deletes "<path>-wal" and "<path>-shm" BY
+    // NAME: if the file was deleted or replaced, those names may now belong to another database.
+    // Leave the connection to the end of the process, which releases it without touching them.
+    if (this.#identity !== undefined && this.fileStatus() !== 'ok') return;
     if (this.db.open) this.db.close();
   }
 }
@@ -101,5 +182,5 @@ export function openSqliteLedger({ path, busyTimeoutMs = 5000, readonly = false 
   } catch (cause) {
     throw new LedgerError(`Cannot open the ledger at ${path}: ${(cause as Error).message}`, { cause, path });
   }
-  return new SqliteLedger(db);
+  return new SqliteLedger(db, { path, busyTimeoutMs: Math.max(0, Math.trunc(busyTimeoutMs)) });
 }
