@@ -46,9 +46,10 @@ export type { ReportFormat } from './reports/format-report.js';
 export type { GroupBy, Report, ReportFigures, ReportInput } from './reports/types.js';
 export type { ReportOptions } from './reports/report-options.js';
 
-export { createLogger } from './logging/logger.js';
+export { createLogger, silentLogger } from './logging/logger.js';
 export type { Logger } from './logging/logger.js';
 export {
-  CprError, ConfigError, ValidationError, PayloadTooLargeError, AuthenticationError, UpstreamError, LedgerError,
+  CprError, ConfigError, ValidationError, PayloadTooLargeError, AuthenticationError, UpstreamError, LedgerError, toErrorBody,
 } from './errors.js';
+export type { ErrorBody } from './errors.js';
 export { ContextError } from './context/context-error.js';

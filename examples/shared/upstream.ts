@@ -6,7 +6,7 @@
  */
 // The simulator is the repository's test double, not a public entry of the package: it is taken
 // from the build (`npm run build`), like everything the examples import.
-import { startSimulatedUpstream } from '../../dist/simulator/index.js';
+import { startSimulatedUpstream } from 'cpr-meter/simulator';
 
 /** An OpenAI-compatible upstream the examples can point a client or the proxy at. */
 export interface Upstream {

@@ -43,6 +43,8 @@ export interface Meter {
   humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<RecordEventsResult>;
   /** Links a conversation (default: the current one) to a ticket. */
   linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<RecordEventsResult>;
+  /** The settings in force, resolved from options, environment and defaults. */
+  readonly config: { readonly db: string; readonly humanHourlyRate: number };
   readonly ledger: SqliteLedger;
   readonly recorder: CallRecorder;
   readonly prices: PriceBook;
@@ -91,6 +93,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
   }
 
   return {
+    config: { db: config.db, humanHourlyRate: config.humanHourlyRate },
     ledger, recorder, prices,
     record: (events) => record(events),
     report: (reportOptions = {}) => buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now }),
