@@ -20,6 +20,7 @@ export { getConversation, tryGetConversation, runWithConversation } from './cont
 export type { ConversationContext } from './context/conversation-context.js';
 
 export { parseUsage } from './usage/parse-usage.js';
+export { warmTokenizer } from './usage/estimate.js';
 export type { Operation, Provider, Usage } from './usage/types.js';
 export { costOf } from './pricing/cost.js';
 export { PriceBook } from './pricing/price-book.js';

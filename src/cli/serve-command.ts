@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startServer } from '../server/start-server.js';
+import { warmTokenizer } from '../usage/estimate.js';
 
 /** Adds `cpr-meter serve`: the recording proxy and its API. */
 export function registerServeCommand(program: Command): void {
@@ -23,6 +24,8 @@ export function registerServeCommand(program: Command): void {
     .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
+      // Build the tokenizer now, before traffic, not on the first estimate (a client that left).
+      warmTokenizer();
       let stopping = false;
       const stop = (signal: string) => {
         // A second signal means "now": the rows of requests still in flight are lost.

@@ -1,7 +1,9 @@
 import {
   context,
+  createNoopMeter,
   diag,
   metrics,
+  ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -81,21 +83,37 @@ function createInstruments(meter: Meter): Instruments {
   };
 }
 
-/** Instruments of an explicit meter, or of the global provider's meter, rebuilt when that provider changes. */
-function instrumentSource(meter: Meter | undefined): () => Instruments {
+/**
+ * Instruments of an explicit meter, or of the global provider's meter, rebuilt when that
+ * provider changes; `null` while no SDK is registered (the global meter is the API's no-op one).
+ */
+function instrumentSource(meter: Meter | undefined): () => Instruments | null {
   if (meter) {
     const instruments = createInstruments(meter);
     return () => instruments;
   }
   let provider: MeterProvider | undefined;
-  let instruments: Instruments | undefined;
+  let instruments: Instruments | null = null;
   return () => {
     const current = metrics.getMeterProvider();
-    if (current !== provider || !instruments) {
+    if (current !== provider) {
       provider = current;
-      instruments = createInstruments(current.getMeter(INSTRUMENTATION_SCOPE, version));
+      const global = current.getMeter(INSTRUMENTATION_SCOPE, version);
+      instruments = global === createNoopMeter() ? null : createInstruments(global);
     }
     return instruments;
+  };
+}
+
+/** The provider the API's tracers delegate to while no SDK is registered. */
+const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** Whether a span would go anywhere: always for an explicit tracer, else once an SDK registered a provider. */
+function spanSink(explicit: boolean): () => boolean {
+  if (explicit) return () => true;
+  return () => {
+    const provider = trace.getTracerProvider();
+    return !(provider instanceof ProxyTracerProvider && provider.getDelegate() === NO_TRACER_PROVIDER);
   };
 }
 
@@ -150,16 +168,23 @@ function recordMetrics(instruments: Instruments, call: LlmCall, server: ServerAd
  * recorder.onCall(createCallTelemetry({ serverAddress: () => ({ address: 'api.openai.com', port: 443 }) }));
  */
 export function createCallTelemetry({
-  tracer = trace.getTracer(INSTRUMENTATION_SCOPE, version),
+  tracer,
   meter,
   serverAddress,
 }: CallTelemetryOptions = {}): CallListener {
   const instruments = instrumentSource(meter);
+  const spansGoSomewhere = spanSink(tracer !== undefined);
+  const spanTracer = tracer ?? trace.getTracer(INSTRUMENTATION_SCOPE, version);
   return function recordCallTelemetry(call: LlmCall): void {
     try {
+      // With no SDK registered, every span and measurement would be dropped by the API's no-ops:
+      // skip building them (their attributes cost some 12 µs a call, on the proxy's hot path).
+      const tracing = spansGoSomewhere();
+      const measuring = instruments();
+      if (!tracing && measuring === null) return;
       const server = serverAddress?.(call);
-      emitSpan(tracer, call, server);
-      recordMetrics(instruments(), call, server);
+      if (tracing) emitSpan(spanTracer, call, server);
+      if (measuring !== null) recordMetrics(measuring, call, server);
     } catch (error) {
       diag.error('cpr-meter: recording call telemetry failed', error);
     }

@@ -1,0 +1,119 @@
+/**
+ * Benchmark 4, report: the cost-per-resolution report over a ledger of 1,000,000 LLM calls and
+ * 200,000 tickets (see `support/generate-ledger.ts`), through the CLI's own path: open the ledger
+ * (`openSqliteLedger`), `buildReport` (the window's facts from SQLite, then `computeReport`).
+ * Timed whole, and split into its SQL part (`reportInput`) and its computing part, for the full
+ * report and `--group-by category` and `day`. The ledger is generated once and kept in
+ * `bench/.cache/` (delete it to generate it again; a new schema migration is applied on open).
+ */
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type * as BuildReport from '../src/reports/build-report.js';
+import type * as ComputeReport from '../src/reports/compute-report.js';
+import type * as SqliteLedgerModule from '../src/ledger/sqlite/sqlite-ledger.js';
+import type * as TicketStore from '../src/ledger/sqlite/ticket-store.js';
+import { importBuilt } from './support/build.js';
+import { GENERATED_WINDOW, generateLedger, type GeneratedCounts } from './support/generate-ledger.js';
+import type { BenchOptions } from './support/options.js';
+import { saveResults } from './support/results.js';
+import { CACHE_DIR } from './support/scratch.js';
+import { median } from './support/stats.js';
+import { printTable, type Cell } from './support/table.js';
+
+/** Bump when the generator changes, so that an old cached ledger is not reused. */
+const GENERATOR_VERSION = 1;
+
+type Variant = 'full' | 'group-by category' | 'group-by day';
+const VARIANTS: Variant[] = ['full', 'group-by category', 'group-by day'];
+const GROUP_BY: Record<Variant, string | undefined> = { full: undefined, 'group-by category': 'category', 'group-by day': 'day' };
+
+/** Runs the report benchmark and returns what it saved. */
+export async function runReportBenchmark(options: BenchOptions) {
+  const { openSqliteLedger } = await importBuilt<typeof SqliteLedgerModule>('ledger/sqlite/sqlite-ledger.js');
+  const { insertEvents } = await importBuilt<typeof TicketStore>('ledger/sqlite/ticket-store.js');
+  const { buildReport } = await importBuilt<typeof BuildReport>('reports/build-report.js');
+  const { computeReport } = await importBuilt<typeof ComputeReport>('reports/compute-report.js');
+  const scale = options.quick ? 0.1 : 1;
+  const path = `${CACHE_DIR}report-ledger-v${GENERATOR_VERSION}-${scale === 1 ? '1m' : '100k'}.db`;
+  const countsFile = `${path}.json`;
+
+  let counts: GeneratedCounts;
+  if (existsSync(path) && existsSync(countsFile)) {
+    counts = JSON.parse(readFileSync(countsFile, 'utf8')) as GeneratedCounts;
+    process.stdout.write(`report: reusing the generated ledger ${path}\n`);
+  } else {
+    process.stdout.write(`report: generating the ledger (${(1_000_000 * scale).toLocaleString('en-US')} calls, ${(200_000 * scale).toLocaleString('en-US')} tickets) into ${path}\n`);
+    const building = `${path}.building`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
+    const started = Date.now();
+    const ledger = openSqliteLedger({ path: building });
+    counts = generateLedger(ledger, (events) => insertEvents(ledger.db, events), {
+      tickets: 200_000 * scale,
+      calls: 1_000_000 * scale,
+      progress: (message) => process.stdout.write(`  ${message}\n`),
+    });
+    ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+    await ledger.close();
+    renameSync(building, path);
+    writeFileSync(countsFile, `${JSON.stringify(counts, null, 2)}\n`);
+    process.stdout.write(`  generated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}\n`);
+  }
+  const sizeMb = (statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0)) / 2 ** 20;
+
+  const reportOptions = { from: new Date(GENERATED_WINDOW.from).toISOString(), to: new Date(GENERATED_WINDOW.to).toISOString() };
+  const humanHourlyRate = 40;
+  const measure = async (variant: Variant) => {
+    const t0 = performance.now();
+    // The CLI's path: open (migrations checked), build the report, close.
+    const ledger = openSqliteLedger({ path });
+    const opened = performance.now();
+    const report = await buildReport(ledger, { options: { ...reportOptions, groupBy: GROUP_BY[variant] }, humanHourlyRate });
+    const total = performance.now() - t0;
+    // The same report again, split: the SQL that loads the window's facts, and the computing.
+    const s0 = performance.now();
+    const input = await ledger.reportInput({ window: GENERATED_WINDOW, humanHourlyRate });
+    const s1 = performance.now();
+    computeReport(input, { groupBy: GROUP_BY[variant] as 'category' | 'day' | undefined });
+    const s2 = performance.now();
+    await ledger.close();
+    return { totalMs: total, openMs: opened - t0, sqlMs: s1 - s0, computeMs: s2 - s1, tickets: report.totals.tickets, groups: report.groups.length };
+  };
+
+  process.stdout.write(`report: ${options.rounds} rounds, each variant once per round, after one warm-up run (the file is then in the OS cache)\n`);
+  for (const variant of VARIANTS) await measure(variant);
+  const measured = new Map<Variant, Awaited<ReturnType<typeof measure>>[]>();
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
+    for (const variant of order) measured.set(variant, [...(measured.get(variant) ?? []), await measure(variant)]);
+  }
+  const figures: Record<string, unknown> = {};
+  const rows: Cell[][] = VARIANTS.map((variant) => {
+    const rounds = measured.get(variant)!;
+    const figure = {
+      totalMs: median(rounds.map((r) => r.totalMs)),
+      openMs: median(rounds.map((r) => r.openMs)),
+      sqlMs: median(rounds.map((r) => r.sqlMs)),
+      computeMs: median(rounds.map((r) => r.computeMs)),
+      ticketsInScope: rounds[0]!.tickets,
+      groups: rounds[0]!.groups,
+      rounds,
+    };
+    figures[variant] = figure;
+    return [variant, figure.totalMs, figure.openMs, figure.sqlMs, figure.computeMs, figure.ticketsInScope, figure.groups];
+  });
+  printTable(
+    `Report over ${counts.calls.toLocaleString('en-US')} calls, ${counts.tickets.toLocaleString('en-US')} tickets, ${counts.events.toLocaleString('en-US')} events; ledger ${sizeMb.toFixed(0)} MB (medians of ${options.rounds} rounds)`,
+    ['report', 'total ms', 'open ms', 'SQL ms', 'compute ms', 'tickets', 'groups'],
+    rows,
+    [0, 0, 1, 0, 0, 0, 0],
+  );
+  const total = (variant: Variant) => (figures[variant] as { totalMs: number }).totalMs;
+  const targetsMet = {
+    fullAtMost1s: total('full') <= 1_000,
+    groupedByCategoryAtMost2s: total('group-by category') <= 2_000,
+    groupedByDayAtMost2s: total('group-by day') <= 2_000,
+  };
+  process.stdout.write(`targets: ${JSON.stringify(targetsMet)}\n`);
+  const results = { generated: counts, ledgerSizeMb: sizeMb, rounds: options.rounds, figures, targetsMet };
+  if (!options.quick) saveResults('report', results);
+  return results;
+}
