@@ -6,6 +6,7 @@
  * Deterministic (a seeded generator), written with the ledger's own stores in large transactions
  * (`insertEvents`, `recordCallsSync`): minutes through HTTP, seconds this way.
  */
+import { seededRandom } from '../../src/demo/seeded-random.js';
 import type { LlmCall } from '../../src/ledger/types.js';
 import type { SqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger.js';
 import type { CprEvent } from '../../src/tickets/types.js';
@@ -27,17 +28,8 @@ export interface GeneratedCounts {
   fixedCosts: number;
 }
 
-/** mulberry32: a small, fast, seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded generator, so a generated ledger is the same every run. */
+const random = seededRandom;
 
 const CATEGORIES = ['billing', 'shipping', 'returns', 'account', 'technical', 'other'];
 const CHANNELS = ['web', 'email', 'chat'];

@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js';
+
 /**
  * The demo's support month: a seeded, reproducible mix of tickets that a support lead would
  * recognise, as plain data. `run-workload.ts` plays it through the proxy and the event API.
@@ -38,18 +40,6 @@ const QUESTIONS: Record<string, string[]> = {
 
 const CATEGORIES = Object.keys(QUESTIONS);
 
-/** A small seeded generator (mulberry32), so every demo run tells the same story. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Journeys and their shares of the month's tickets. */
 const MIX: Array<[Journey, number]> = [
   ['contained', 0.5],
@@ -76,7 +66,7 @@ function pickJourney(r: number): Journey {
  * const tickets = demoTickets({ count: 120, from: Date.parse('2026-10-01'), to: Date.parse('2026-10-29'), seed: 7 });
  */
 export function demoTickets({ count, from, to, seed = 7 }: { count: number; from: number; to: number; seed?: number }): DemoTicket[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const step = (to - from) / count;
   return Array.from({ length: count }, (_, i) => {
     const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
