@@ -1,6 +1,6 @@
 import type { TimeWindow } from '../ledger/ledger.js';
 import type { StatusChange } from '../tickets/ticket-status.js';
-import type { FixedCostTarget } from '../tickets/types.js';
+import type { FixedCostEvent } from '../tickets/types.js';
 
 /** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
 export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
@@ -58,15 +58,8 @@ export interface TicketFacts {
   statusChanges: StatusChange[];
 }
 
-/** A fixed cost over `[from, to)`. */
-export interface FixedCost {
-  amountUsd: number;
-  from: number;
-  to: number;
-  appliesTo: FixedCostTarget;
-  category: string | null;
-  note: string | null;
-}
+/** A fixed cost over `[from, to)`: the fields of its `cost.fixed` event. */
+export type FixedCost = Pick<FixedCostEvent, 'amountUsd' | 'from' | 'to' | 'appliesTo' | 'category' | 'note'>;
 
 /**
  * Everything {@link computeReport} reads, loaded by the ledger for one window. `tickets` may
