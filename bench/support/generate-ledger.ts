@@ -66,27 +66,8 @@ export function generateLedger(ledger: SqliteLedger, insertEvents: (events: CprE
     calls = [];
   };
   let callNumber = 0;
-  const call = (at: number, conversationId: string | null, model: (typeof MODELS)[number]): LlmCall => {
-    callNumber += 1;
-    const input = 200 + Math.floor(rand() * 3_000);
-    const cached = rand() < 0.4 ? Math.floor(input * 0.5) : 0;
-    const output = 20 + Math.floor(rand() * 400);
-    const aborted = rand() < 0.01;
-    const costUsd = ((input - cached) * model.input + cached * model.cached + output * model.output) / 1e6;
-    // Time-ordered UUIDs as the proxy makes them (`newCallId`), a counter in place of the random bits.
-    const ms = at.toString(16).padStart(12, '0');
-    const n = callNumber.toString(16).padStart(18, '0');
-    return {
-      id: `${ms.slice(0, 8)}-${ms.slice(8)}-7${n.slice(0, 3)}-8${n.slice(3, 6)}-${n.slice(6)}`,
-      startedAt: at, conversationId, ticketId: null, provider: 'openai', operation: 'chat',
-      requestModel: model.request, responseModel: model.response,
-      usage: { inputTokens: input, cacheReadTokens: cached, cacheWriteTokens: 0, outputTokens: output, reasoningTokens: 0 },
-      costUsd, prices: { input: model.input, cachedInput: model.cached, cacheWrite: null, output: model.output, source: `bench:${model.request}` },
-      status: aborted ? 'aborted' : 'ok', httpStatus: 200, errorType: aborted ? 'client_disconnected' : null, estimated: aborted,
-      streamed: rand() < 0.7, latencyMs: 300 + rand() * 4_000, timeToFirstChunkMs: null, upstreamRequestId: null,
-      responseId: null, finishReasons: aborted ? [] : ['stop'], source: 'proxy',
-    };
-  };
+  const call = (at: number, conversationId: string | null, model: (typeof MODELS)[number]): LlmCall =>
+    makeCall(rand, (callNumber += 1), { at, conversationId, model });
 
   // About 85% of tickets meet the bot; the calls are spread over their conversations.
   const aiShare = 0.85;
@@ -160,4 +141,46 @@ export function generateLedger(ledger: SqliteLedger, insertEvents: (events: CprE
   counts.fixedCosts += 3;
   flushEvents();
   return counts;
+}
+
+/** One generated call: time-ordered id, random usage, priced as the model's prices say. */
+function makeCall(rand: () => number, callNumber: number, { at, conversationId, model }: { at: number; conversationId: string | null; model: (typeof MODELS)[number] }): LlmCall {
+  const input = 200 + Math.floor(rand() * 3_000);
+  const cached = rand() < 0.4 ? Math.floor(input * 0.5) : 0;
+  const output = 20 + Math.floor(rand() * 400);
+  const aborted = rand() < 0.01;
+  const costUsd = ((input - cached) * model.input + cached * model.cached + output * model.output) / 1e6;
+  // Time-ordered UUIDs as the proxy makes them (`newCallId`), a counter in place of the random bits.
+  const ms = at.toString(16).padStart(12, '0');
+  const n = callNumber.toString(16).padStart(18, '0');
+  return {
+    id: `${ms.slice(0, 8)}-${ms.slice(8)}-7${n.slice(0, 3)}-8${n.slice(3, 6)}-${n.slice(6)}`,
+    startedAt: at, conversationId, ticketId: null, provider: 'openai', operation: 'chat',
+    requestModel: model.request, responseModel: model.response,
+    usage: { inputTokens: input, cacheReadTokens: cached, cacheWriteTokens: 0, outputTokens: output, reasoningTokens: 0 },
+    costUsd, prices: { input: model.input, cachedInput: model.cached, cacheWrite: null, output: model.output, source: `bench:${model.request}` },
+    status: aborted ? 'aborted' : 'ok', httpStatus: 200, errorType: aborted ? 'client_disconnected' : null, estimated: aborted,
+    streamed: rand() < 0.7, latencyMs: 300 + rand() * 4_000, timeToFirstChunkMs: null, upstreamRequestId: null,
+    responseId: null, finishReasons: aborted ? [] : ['stop'], source: 'proxy',
+  };
+}
+
+/**
+ * More activity on a ledger made by {@link generateLedger}: `calls` calls in the first
+ * conversations of `tickets` random tickets, and a resolution of each, in the window's last
+ * hour, as a ledger sees between two reports. `seed` makes each batch different.
+ */
+export function generateActivity(ledger: SqliteLedger, insertEvents: (events: CprEvent[]) => unknown, { tickets, calls, ticketCount, seed }: { tickets: number; calls: number; ticketCount: number; seed: number }): void {
+  const rand = random(seed);
+  const at = () => GENERATED_WINDOW.to - HOUR + Math.floor(rand() * HOUR);
+  const rows: LlmCall[] = [];
+  const events: CprEvent[] = [];
+  for (let t = 0; t < tickets; t += 1) {
+    const ticketId = `T-${1 + Math.floor(rand() * ticketCount)}`;
+    const conversationId = `conv-${ticketId.slice(2)}-1`;
+    for (let k = 0; k < calls / tickets; k += 1) rows.push(makeCall(rand, seed * 1_000_000_000 + rows.length, { at: at(), conversationId, model: MODELS[0]! }));
+    events.push({ type: 'ticket.resolved', eventId: null, at: at(), ticketId, conversationId: null, by: 'ai', confirmed: false });
+  }
+  ledger.recordCallsSync(rows);
+  insertEvents(events);
 }

@@ -1,9 +1,10 @@
 import { ticketStatus } from '../tickets/ticket-status.js';
+import { classifyTicket } from './classify-ticket.js';
 import { addSpend, emptySpend, emptyTally, money, toFigures } from './figures.js';
 import type { Tally } from './figures.js';
 import { periodKey } from './period-key.js';
 import { NO_GROUP_KEY } from './types.js';
-import type { GroupBy, ModelReport, ModelSpend, Report, ReportInput, TicketFacts } from './types.js';
+import type { GroupBy, LlmSpend, ModelReport, ModelSpend, Report, ReportInput, TicketFacts, TicketOutcome } from './types.js';
 
 /** Options of {@link computeReport}. */
 export interface ComputeReportOptions {
@@ -11,16 +12,19 @@ export interface ComputeReportOptions {
   groupBy?: GroupBy;
 }
 
-/** A ticket in scope, classified by path. */
-interface Scoped {
-  facts: TicketFacts;
-  resolved: boolean;
-  /** Resolution time when resolved, else opening time: what a period group is keyed by. */
+/** Tickets in scope on the same path (one ticket, or a {@link TicketClass}), their amounts summed. */
+interface Scoped extends TicketOutcome {
+  tickets: number;
+  category: string | null;
+  channel: string | null;
+  /** Resolution time when resolved, else opening time (or its UTC day, for a class): what a period group is keyed by. */
   keyTime: number;
-  llm: Omit<ModelSpend, 'model'>;
-  aiHandled: boolean;
-  escalated: boolean;
-  reopened: boolean;
+  conversations: number;
+  conversationsWithLlmCalls: number;
+  llm: LlmSpend;
+  /** Its spend per model; empty for a class. */
+  models: readonly ModelSpend[];
+  humanCostUsd: number;
 }
 
 /**
@@ -36,9 +40,17 @@ interface Scoped {
 export function computeReport(input: ReportInput, { groupBy }: ComputeReportOptions = {}): Report {
   const { from, to } = input.window;
   const scoped = inScope(input.tickets, from, to);
+  // A class's spend per model is given for all classes at once (`ticketClassModels`).
+  for (const ticketClass of input.ticketClasses ?? []) scoped.push({ ...ticketClass, keyTime: ticketClass.day, models: [] });
 
-  const aiHandled = scoped.filter((t) => t.aiHandled).length;
-  const humanTouched = scoped.filter((t) => !t.aiHandled || t.escalated).length;
+  let aiHandled = 0;
+  let humanTouched = 0;
+  let ticketsInScope = 0;
+  for (const t of scoped) {
+    ticketsInScope += t.tickets;
+    if (t.aiHandled) aiHandled += t.tickets;
+    if (!t.aiHandled || t.escalated) humanTouched += t.tickets;
+  }
   const unattributed = emptySpend();
   for (const spend of input.unattributed) addSpend(unattributed, spend);
   const fixed = { ai: 0, human: 0, shared: 0 };
@@ -52,17 +64,18 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
   const perAiUnattributed = aiHandled > 0 ? unattributed.costUsd / aiHandled : 0;
   const perAiFixed = aiHandled > 0 ? fixed.ai / aiHandled : 0;
   const perHumanFixed = humanTouched > 0 ? fixed.human / humanTouched : 0;
-  const perSharedFixed = scoped.length > 0 ? fixed.shared / scoped.length : 0;
+  const perSharedFixed = ticketsInScope > 0 ? fixed.shared / ticketsInScope : 0;
   const unallocated = (aiHandled > 0 ? 0 : unattributed.costUsd + fixed.ai)
-    + (humanTouched > 0 ? 0 : fixed.human) + (scoped.length > 0 ? 0 : fixed.shared);
+    + (humanTouched > 0 ? 0 : fixed.human) + (ticketsInScope > 0 ? 0 : fixed.shared);
 
   const totals = emptyTally();
   const groups = new Map<string, Tally>();
   for (const ticket of scoped) {
-    const unattributedShare = ticket.aiHandled ? perAiUnattributed : 0;
-    const fixedShare = (ticket.aiHandled ? perAiFixed : 0)
-      + (!ticket.aiHandled || ticket.escalated ? perHumanFixed : 0) + perSharedFixed;
-    const loaded = ticket.llm.costUsd + ticket.facts.humanCostUsd + unattributedShare + fixedShare;
+    // Shares of all `ticket.tickets` tickets together.
+    const unattributedShare = (ticket.aiHandled ? perAiUnattributed : 0) * ticket.tickets;
+    const fixedShare = ((ticket.aiHandled ? perAiFixed : 0)
+      + (!ticket.aiHandled || ticket.escalated ? perHumanFixed : 0) + perSharedFixed) * ticket.tickets;
+    const loaded = ticket.llm.costUsd + ticket.humanCostUsd + unattributedShare + fixedShare;
     tallyTicket(totals, { ticket, unattributedShare, fixedShare, loaded });
     if (groupBy !== undefined) {
       const key = groupKey(ticket, groupBy);
@@ -80,28 +93,25 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
     totals: toFigures(totals, { unattributed, fixedCostUsd }),
     unallocatedCostUsd: money(unallocated),
     groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),
-    models: modelSpend(scoped, input.unattributed),
+    models: modelSpend(scoped, input),
   };
 }
 
 /** Tickets resolved (as of `to`) inside the window, and unresolved ones opened inside it. */
 function inScope(tickets: readonly TicketFacts[], from: number, to: number): Scoped[] {
   const scoped: Scoped[] = [];
-  for (const facts of tickets) {
-    const status = ticketStatus(facts.statusChanges, to);
-    const keyTime = status.resolved ? status.resolvedAt! : facts.openedAt;
-    if (keyTime < from || keyTime >= to) continue;
-    const llm = emptySpend();
-    for (const spend of facts.llm) addSpend(llm, spend);
-    const aiHandled = llm.calls > 0;
+  for (const ticket of tickets) {
+    const classified = classifyTicket(ticket, ticketStatus(ticket.statusChanges, to));
+    if (classified.keyTime < from || classified.keyTime >= to) continue;
     scoped.push({
-      facts,
-      resolved: status.resolved,
-      keyTime,
-      llm,
-      aiHandled,
-      escalated: aiHandled && (facts.handoffs > 0 || status.everResolvedByHuman),
-      reopened: status.reopens > 0,
+      ...classified,
+      tickets: 1,
+      category: ticket.category,
+      channel: ticket.channel,
+      conversations: ticket.conversations,
+      conversationsWithLlmCalls: ticket.conversationsWithLlmCalls,
+      models: ticket.llm,
+      humanCostUsd: ticket.humanCostUsd,
     });
   }
   return scoped;
@@ -111,40 +121,40 @@ function tallyTicket(
   into: Tally,
   { ticket, unattributedShare, fixedShare, loaded }: { ticket: Scoped; unattributedShare: number; fixedShare: number; loaded: number },
 ): void {
-  const { facts, resolved, aiHandled, escalated } = ticket;
-  into.tickets += 1;
-  into.conversations += facts.conversations;
-  into.conversationsWithLlmCalls += facts.conversationsWithLlmCalls;
+  const { tickets: n, resolved, aiHandled, escalated } = ticket;
+  into.tickets += n;
+  into.conversations += ticket.conversations;
+  into.conversationsWithLlmCalls += ticket.conversationsWithLlmCalls;
   addSpend(into.llm, ticket.llm);
-  into.humanCostUsd += facts.humanCostUsd;
+  into.humanCostUsd += ticket.humanCostUsd;
   into.unattributedShareUsd += unattributedShare;
   into.fixedShareUsd += fixedShare;
   if (aiHandled) {
-    into.aiHandled += 1;
+    into.aiHandled += n;
     into.aiJourneyCostUsd += loaded;
-    if (escalated) into.escalated += 1;
-    else into.contained += 1;
+    if (escalated) into.escalated += n;
+    else into.contained += n;
   } else {
-    into.humanOnly += 1;
+    into.humanOnly += n;
     into.humanOnlyCostUsd += loaded;
   }
   if (!resolved) return;
-  into.resolved += 1;
+  into.resolved += n;
   if (aiHandled && !escalated) {
-    into.aiResolved += 1;
+    into.aiResolved += n;
     into.aiResolvedLlmCostUsd += ticket.llm.costUsd;
-  } else if (aiHandled) into.escalatedResolved += 1;
-  else into.humanOnlyResolved += 1;
-  if (ticket.reopened) into.reopenedResolved += 1;
-  else if (facts.conversations <= 1) into.firstContactResolved += 1;
+  } else if (aiHandled) into.escalatedResolved += n;
+  else into.humanOnlyResolved += n;
+  if (ticket.reopened) into.reopenedResolved += n;
+  else if (ticket.firstContact) into.firstContactResolved += n;
 }
 
 function groupKey(ticket: Scoped, groupBy: GroupBy): string {
   switch (groupBy) {
     case 'category':
-      return ticket.facts.category ?? NO_GROUP_KEY;
+      return ticket.category ?? NO_GROUP_KEY;
     case 'channel':
-      return ticket.facts.channel ?? NO_GROUP_KEY;
+      return ticket.channel ?? NO_GROUP_KEY;
     default:
       return periodKey(ticket.keyTime, groupBy);
   }
@@ -156,16 +166,17 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Spend per model over the report's calls: the tickets in scope and the unattributed ones. */
-function modelSpend(scoped: readonly Scoped[], unattributed: readonly ModelSpend[]): ModelReport[] {
+/** Spend per model over the report's calls: the tickets in scope (one by one, and by class) and the unattributed ones. */
+function modelSpend(scoped: readonly Scoped[], input: ReportInput): ModelReport[] {
   const byModel = new Map<string, Omit<ModelSpend, 'model'>>();
   const add = (spend: ModelSpend): void => {
     let sum = byModel.get(spend.model);
     if (sum === undefined) byModel.set(spend.model, (sum = emptySpend()));
     addSpend(sum, spend);
   };
-  for (const ticket of scoped) ticket.facts.llm.forEach(add);
-  unattributed.forEach(add);
+  for (const ticket of scoped) ticket.models.forEach(add);
+  input.ticketClassModels?.forEach(add);
+  input.unattributed.forEach(add);
   return [...byModel].map(([model, s]): ModelReport => ({
     model,
     calls: s.calls,

@@ -58,18 +58,55 @@ export interface TicketFacts {
   statusChanges: StatusChange[];
 }
 
+/** Where a ticket's journey went and how it ended, as the report's definitions classify it. */
+export interface TicketOutcome {
+  resolved: boolean;
+  /** It had at least one LLM call. */
+  aiHandled: boolean;
+  /** AI-handled, and a human took over (a handoff, or a human resolution at any time). */
+  escalated: boolean;
+  /** It went from resolved back to open at least once. */
+  reopened: boolean;
+  /** At most one conversation: resolved at first contact when resolved and never reopened. */
+  firstContact: boolean;
+}
+
+/**
+ * Tickets in a report's scope that it treats alike, summed: same category and channel, same
+ * UTC day of their key time (resolution, else opening), same {@link TicketOutcome}. A ledger
+ * that keeps tickets' facts between reports gives most tickets this way, which spares reading
+ * them one by one.
+ */
+export interface TicketClass extends TicketOutcome {
+  /** How many tickets. */
+  tickets: number;
+  category: string | null;
+  channel: string | null;
+  /** Start (ms since the epoch) of the UTC day of the tickets' key times, which are all in the window. */
+  day: number;
+  conversations: number;
+  conversationsWithLlmCalls: number;
+  llm: LlmSpend;
+  humanCostUsd: number;
+}
+
 /** A fixed cost over `[from, to)`: the fields of its `cost.fixed` event. */
 export type FixedCost = Pick<FixedCostEvent, 'amountUsd' | 'from' | 'to' | 'appliesTo' | 'category' | 'note'>;
 
 /**
  * Everything {@link computeReport} reads, loaded by the ledger for one window. `tickets` may
- * hold tickets outside the scope (the computation selects), but must hold every ticket in it.
+ * hold tickets outside the scope (the computation selects), but `tickets` and `ticketClasses`
+ * together must hold every ticket in it, once.
  */
 export interface ReportInput {
   window: TimeWindow;
   /** USD per hour human work without an explicit amount was priced at (shown in reports). */
   humanHourlyRate: number;
   tickets: TicketFacts[];
+  /** More tickets in scope, summed by class (none of them is in `tickets`). Default: none. */
+  ticketClasses?: TicketClass[];
+  /** The LLM spend of the tickets of `ticketClasses`, per model. Default: none. */
+  ticketClassModels?: ModelSpend[];
   /** Calls in the window with neither conversation nor ticket, per model. */
   unattributed: ModelSpend[];
   /** Fixed costs whose range overlaps the window. */

@@ -1,9 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
-import type { StatusChange } from '../../tickets/ticket-status.js';
 import type { TimeWindow } from '../ledger.js';
-import type { FixedCost, ModelSpend, ReportInput, TicketFacts } from '../../reports/types.js';
-import { addSpend } from '../../reports/figures.js';
+import type { FixedCost, ReportInput } from '../../reports/types.js';
+import { readReportTickets } from './report-cache.js';
+import { SPEND_COLUMNS } from './ticket-facts-sql.js';
+import { toModelSpend } from './ticket-facts-rows.js';
 
 /** Counts of {@link insertEvents}. */
 export interface InsertEventsResult {
@@ -119,138 +120,26 @@ export interface LoadReportInputOptions {
 
 /**
  * Reads what {@link computeReport} needs for one window, as of its end: one row per ticket
- * with activity in the window, its LLM calls aggregated in SQL (never call by call), plus the
- * window's unattributed spend and the fixed costs that overlap it. Reads in one transaction.
+ * with activity in the window (its LLM calls aggregated in SQL, never call by call; see
+ * `report-cache.ts` for how rows are kept between reports), plus the window's unattributed
+ * spend and the fixed costs that overlap it. Reads in one transaction.
  */
 export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
-  const params = { from: window.from, to: window.to, rate: humanHourlyRate };
-  return db.transaction((): ReportInput => {
-    const tickets: TicketFacts[] = [];
-    for (const row of db.prepare(REPORT_TICKETS_SQL).raw().iterate(params) as IterableIterator<unknown[]>) {
-      tickets.push({
-        ticketId: row[0] as string,
-        category: row[1] as string | null,
-        channel: row[2] as string | null,
-        openedAt: row[3] as number,
-        conversations: row[4] as number,
-        conversationsWithLlmCalls: row[5] as number,
-        llm: row[6] === null ? [] : mergeByModel(JSON.parse(row[6] as string) as unknown[][]),
-        humanCostUsd: row[7] as number,
-        handoffs: row[8] as number,
-        statusChanges: row[9] === null ? [] : (JSON.parse(row[9] as string) as unknown[][]).map(toStatusChange),
-      });
-    }
+  const params = { from: window.from, to: window.to };
+  let installRefresh = (): void => {};
+  const input = db.transaction((): ReportInput => {
+    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate });
+    installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
       amountUsd: r[0] as number, from: r[1] as number, to: r[2] as number,
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
-    return { window: { from: window.from, to: window.to }, humanHourlyRate, tickets, unattributed, fixedCosts };
+    return { window: { from: window.from, to: window.to }, humanHourlyRate, ...tickets, unattributed, fixedCosts };
   })();
+  installRefresh();
+  return input;
 }
-
-/** Sums the per-conversation entries of one ticket by model. */
-function mergeByModel(entries: unknown[][]): ModelSpend[] {
-  if (entries.length === 1) return [toModelSpend(entries[0])];
-  const byModel = new Map<string, ModelSpend>();
-  for (const entry of entries) {
-    const spend = toModelSpend(entry);
-    const sum = byModel.get(spend.model);
-    if (sum === undefined) byModel.set(spend.model, spend);
-    else addSpend(sum, spend);
-  }
-  return [...byModel.values()];
-}
-
-/** `[model, calls, unpriced, estimated, input, cached, output, reasoning, cost]`. */
-function toModelSpend(r: unknown[]): ModelSpend {
-  return {
-    model: r[0] as string, calls: r[1] as number, unpricedCalls: r[2] as number, estimatedCalls: r[3] as number,
-    inputTokens: r[4] as number, cachedInputTokens: r[5] as number, outputTokens: r[6] as number,
-    reasoningTokens: r[7] as number, costUsd: r[8] as number,
-  };
-}
-
-/** `['resolved' | 'reopened', at, resolvedBy, confirmed]` or `['linked', at, conversationId]`. */
-function toStatusChange(r: unknown[]): StatusChange {
-  const at = r[1] as number;
-  if (r[0] === 'resolved') return { kind: 'resolved', at, by: r[2] as 'ai' | 'human', confirmed: r[3] === 1 };
-  if (r[0] === 'linked') return { kind: 'linked', at, conversationId: r[2] as string };
-  return { kind: 'reopened', at };
-}
-
-const SPEND_COLUMNS = `COUNT(*) AS calls, SUM(cost_usd IS NULL) AS unpriced, SUM(estimated <> 0) AS estimated,
-  IFNULL(SUM(input_tokens), 0) AS input_tokens, IFNULL(SUM(cache_read_tokens), 0) AS cached_tokens,
-  IFNULL(SUM(output_tokens), 0) AS output_tokens, IFNULL(SUM(reasoning_tokens), 0) AS reasoning_tokens,
-  TOTAL(cost_usd) AS cost_usd`;
-
-/**
- * One row per ticket with activity in [@from, @to), everything as of @to, in ONE pass: every
- * fact (call groups, handoffs, human work, status changes, links, ticket.opened) becomes a row
- * tagged by kind, and a single GROUP BY ticket folds them. A conversation's ticket is its latest
- * link before @to; a call's ticket is its conversation's, else the ticket named with it, else
- * the conversation itself (an implicit ticket).
- */
-const REPORT_TICKETS_SQL = `
-WITH
-call_groups AS MATERIALIZED (
-  SELECT conversation_id, ticket_id, COALESCE(response_model, request_model, '(unknown)') AS model,
-         ${SPEND_COLUMNS}, MIN(started_at) AS first_at, MAX(started_at) AS last_at
-    FROM llm_calls
-   WHERE started_at < @to AND (conversation_id IS NOT NULL OR ticket_id IS NOT NULL)
-   -- In the order of the covering index llm_calls_spend, so that the calls stream without a sort.
-   GROUP BY conversation_id, ticket_id, response_model, request_model),
-conv_map AS (
-  SELECT c.conversation_id,
-         CASE WHEN c.linked_at < @to THEN c.ticket_id
-              ELSE (SELECT l.ticket_id FROM conversation_links l
-                     WHERE l.conversation_id = c.conversation_id AND l.at < @to
-                     ORDER BY l.at DESC, l.seq DESC LIMIT 1) END AS ticket_id
-    FROM conversations c),
--- Kinds: 0 calls (one row per conversation, call ticket and model), 1 opened, 2 linked, 3 handoff,
--- 4 human work, 5 resolved, 6 reopened. Rows stay narrow (no text built) because they are sorted.
-facts (ticket_id, conversation_id, kind, at, last_at, seq, model, calls, unpriced, estimated, input_tokens,
-       cached_tokens, output_tokens, reasoning_tokens, cost_usd, resolved_by, confirmed, human_cost, member) AS (
-  SELECT COALESCE(m.ticket_id, g.ticket_id, g.conversation_id), g.conversation_id, 0, g.first_at, g.last_at, 0,
-         g.model, g.calls, g.unpriced, g.estimated, g.input_tokens, g.cached_tokens, g.output_tokens,
-         g.reasoning_tokens, g.cost_usd, NULL, 0, 0.0, 1
-    FROM call_groups g LEFT JOIN conv_map m ON m.conversation_id = g.conversation_id
-  UNION ALL
-  SELECT COALESCE(a.ticket_id, m.ticket_id, a.conversation_id), a.conversation_id, a.kind, a.at, a.at, a.seq,
-         NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, a.resolved_by, a.confirmed, a.human_cost, 1
-    FROM (SELECT seq, ticket_id, conversation_id, at, 3 AS kind, NULL AS resolved_by, 0 AS confirmed,
-                 0.0 AS human_cost FROM handoffs WHERE at < @to
-          UNION ALL
-          SELECT seq, ticket_id, conversation_id, at, 4, NULL, 0, COALESCE(cost_usd, seconds * @rate / 3600.0)
-            FROM human_work WHERE at < @to
-          UNION ALL
-          SELECT seq, ticket_id, conversation_id, at, IIF(kind = 'resolved', 5, 6), resolved_by, confirmed, 0.0
-            FROM status_changes WHERE at < @to) a
-    LEFT JOIN conv_map m ON m.conversation_id = a.conversation_id
-  UNION ALL
-  -- Every link is activity of its ticket; the conversation counts for the ticket it ends up linked to.
-  SELECT l.ticket_id, l.conversation_id, 2, l.at, l.at, l.seq, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0,
-         m.ticket_id IS l.ticket_id
-    FROM conversation_links l LEFT JOIN conv_map m ON m.conversation_id = l.conversation_id
-   WHERE l.at < @to
-  UNION ALL
-  SELECT ticket_id, NULL, 1, opened_at, opened_at, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0, 1
-    FROM tickets WHERE opened_at < @to),
-folded AS (
-  SELECT ticket_id, MIN(at) AS opened_at,
-         COUNT(DISTINCT conversation_id) FILTER (WHERE member) AS conversations,
-         COUNT(DISTINCT conversation_id) FILTER (WHERE kind = 0) AS with_calls,
-         json_group_array(json_array(model, calls, unpriced, estimated, input_tokens, cached_tokens, output_tokens,
-           reasoning_tokens, cost_usd)) FILTER (WHERE kind = 0) AS llm,
-         TOTAL(human_cost) AS human_cost, SUM(kind = 3) AS handoffs, SUM(kind = 5) AS resolutions,
-         json_group_array(json_array(CASE kind WHEN 5 THEN 'resolved' WHEN 6 THEN 'reopened' ELSE 'linked' END, at,
-           IIF(kind = 2, conversation_id, resolved_by), confirmed) ORDER BY at, seq) FILTER (WHERE kind IN (2, 5, 6))
-           AS changes
-    FROM facts GROUP BY ticket_id HAVING MAX(last_at) >= @from)
-SELECT f.ticket_id, k.category, k.channel, f.opened_at, f.conversations, f.with_calls,
-       IIF(f.llm = '[]', NULL, f.llm), f.human_cost, f.handoffs,
-       IIF(f.resolutions > 0, f.changes, NULL)
-  FROM folded f LEFT JOIN tickets k ON k.ticket_id = f.ticket_id`;
 
 /** Calls in [@from, @to) with neither conversation nor ticket, per model. */
 const UNATTRIBUTED_SQL = `

@@ -1,0 +1,258 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { TimeWindow } from '../ledger.js';
+import type { ReportInput, TicketFacts } from '../../reports/types.js';
+import { classRowToClass, factsRowToKept, factsRowToTicket, KEPT_COLUMNS, KEPT_MODEL_COLUMNS, toModelSpend } from './ticket-facts-rows.js';
+import { FACTS_COLUMNS, FACTS_TEMP_TABLES, ticketFactsSql } from './ticket-facts-sql.js';
+
+/** The first and last ms a window can name: the cache holds the facts as of the end of time. */
+const EVER: TimeWindow = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
+
+/** What the cache was built from, as `report_cache_state` says. */
+interface CacheState {
+  callsRowid: number | null;
+  eventsSeq: number | null;
+  builtGeneration: number;
+  generation: number;
+}
+
+/** What one refresh computed in a read snapshot, to be installed afterwards. */
+interface Refresh {
+  seen: CacheState;
+  /** Every ticket recomputed (the cache held no valid rows), or only those in `temp.facts_dirty`. */
+  full: boolean;
+  callsRowid: number;
+  eventsSeq: number;
+}
+
+const columns = FACTS_COLUMNS.join(', ');
+
+/** Kept tickets a report over [@from, @to) counts as they were kept: in scope, and no fact at or after @to, and not set apart. */
+const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to
+  AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_tickets) AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`;
+const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens), SUM(cached_tokens), SUM(output_tokens),
+  SUM(reasoning_tokens), TOTAL(cost_usd)`;
+
+/**
+ * Conversations that may belong to the tickets in `temp.facts_tickets`, as of any time: linked
+ * to one of them, named by a call that names one of them, or being one (an implicit ticket).
+ */
+const EXPAND_TICKETS_SQL = `
+INSERT OR IGNORE INTO temp.facts_conversations (conversation_id)
+SELECT conversation_id FROM conversation_links WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_tickets)
+UNION SELECT conversation_id FROM llm_calls
+       WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_tickets) AND conversation_id IS NOT NULL
+UNION SELECT ticket_id FROM temp.facts_tickets`;
+
+/** Tickets that the conversations in `temp.facts_touched` may belong to, at any time (the reverse of the above). */
+const TICKETS_OF_TOUCHED_SQL = `
+INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
+SELECT ticket_id FROM conversation_links WHERE conversation_id IN (SELECT conversation_id FROM temp.facts_touched)
+UNION SELECT ticket_id FROM llm_calls
+       WHERE conversation_id IN (SELECT conversation_id FROM temp.facts_touched) AND ticket_id IS NOT NULL
+UNION SELECT conversation_id FROM temp.facts_touched`;
+
+/** Conversations and tickets touched by calls after rowid @calls and events after seq @events. */
+const TOUCHED_CONVERSATIONS_SQL = `
+INSERT OR IGNORE INTO temp.facts_touched (conversation_id)
+SELECT conversation_id FROM llm_calls WHERE rowid > @calls AND conversation_id IS NOT NULL
+UNION SELECT conversation_id FROM conversation_links WHERE seq > @events
+UNION SELECT conversation_id FROM handoffs WHERE seq > @events AND conversation_id IS NOT NULL
+UNION SELECT conversation_id FROM human_work WHERE seq > @events AND conversation_id IS NOT NULL
+UNION SELECT conversation_id FROM status_changes WHERE seq > @events AND conversation_id IS NOT NULL`;
+const TOUCHED_TICKETS_SQL = `
+INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
+SELECT ticket_id FROM llm_calls WHERE rowid > @calls AND conversation_id IS NULL AND ticket_id IS NOT NULL
+UNION SELECT ticket_id FROM conversation_links WHERE seq > @events
+UNION SELECT ticket_id FROM handoffs WHERE seq > @events AND ticket_id IS NOT NULL
+UNION SELECT ticket_id FROM human_work WHERE seq > @events AND ticket_id IS NOT NULL
+UNION SELECT ticket_id FROM status_changes WHERE seq > @events AND ticket_id IS NOT NULL
+UNION SELECT json_extract(body, '$.ticketId') FROM events WHERE seq > @events AND type = 'ticket.opened'`;
+
+/**
+ * Tickets whose facts as of @to differ from their facts as of now: those with a fact at or after
+ * @to (and one before), and every ticket a conversation relinked at or after @to may belong to.
+ */
+const UNSTABLE_SQL = `
+INSERT OR IGNORE INTO temp.facts_touched (conversation_id)
+SELECT conversation_id FROM conversation_links WHERE at >= @to`;
+
+const TEMP_TABLES = `${FACTS_TEMP_TABLES}
+  CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS facts_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS facts_fresh (${FACTS_COLUMNS.join(', ')});`;
+
+interface Statements {
+  state: Statement;
+  maxRowid: Statement;
+  maxSeq: Statement;
+  touchedConversations: Statement;
+  touchedTickets: Statement;
+  ticketsOfTouched: Statement;
+  expandTickets: Statement;
+  keepDirty: Statement;
+  computeFull: Statement;
+  computeRestricted: Statement;
+  unstableTouched: Statement;
+  unstableKept: Statement;
+  unstableFresh: Statement;
+  readClasses: Statement;
+  readClassModels: Statement;
+  readFresh: Statement;
+  readRestricted: Statement;
+  readAllFresh: Statement;
+  insertKept: Statement;
+  insertKeptModel: Statement;
+  deleteDirty: Statement;
+  deleteDirtyModels: Statement;
+  deleteAll: Statement;
+  deleteAllModels: Statement;
+  setState: Statement;
+}
+
+const cache = new WeakMap<Database, Statements>();
+
+function statements(db: Database): Statements {
+  let s = cache.get(db);
+  if (s !== undefined) return s;
+  db.exec(TEMP_TABLES);
+  const notUnstable = 'ticket_id NOT IN (SELECT ticket_id FROM temp.facts_tickets)';
+  s = {
+    state: db.prepare(`SELECT calls_rowid AS callsRowid, events_seq AS eventsSeq, built_generation AS builtGeneration,
+      generation FROM report_cache_state`),
+    maxRowid: db.prepare('SELECT IFNULL(MAX(rowid), 0) FROM llm_calls').pluck(),
+    maxSeq: db.prepare('SELECT IFNULL(MAX(seq), 0) FROM events').pluck(),
+    touchedConversations: db.prepare(TOUCHED_CONVERSATIONS_SQL),
+    touchedTickets: db.prepare(TOUCHED_TICKETS_SQL),
+    ticketsOfTouched: db.prepare(TICKETS_OF_TOUCHED_SQL),
+    expandTickets: db.prepare(EXPAND_TICKETS_SQL),
+    keepDirty: db.prepare('INSERT INTO temp.facts_dirty SELECT ticket_id FROM temp.facts_tickets'),
+    computeFull: db.prepare(`INSERT INTO temp.facts_fresh (${columns}) ${ticketFactsSql({ restricted: false })}`),
+    computeRestricted: db.prepare(`INSERT INTO temp.facts_fresh (${columns}) ${ticketFactsSql({ restricted: true })}`),
+    unstableTouched: db.prepare(UNSTABLE_SQL),
+    unstableKept: db.prepare(`INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
+      SELECT ticket_id FROM main.report_ticket_facts WHERE last_at >= @to AND opened_at < @to
+         AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`),
+    unstableFresh: db.prepare(`INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
+      SELECT ticket_id FROM temp.facts_fresh WHERE last_at >= @to AND opened_at < @to`),
+    readClasses: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
+        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds)
+      FROM main.report_ticket_facts INDEXED BY report_ticket_facts_classes WHERE ${KEPT_IN_WINDOW}
+      GROUP BY category, channel, key_day, outcome`).raw(),
+    readClassModels: db.prepare(`SELECT model, ${SUM_SPEND}
+      FROM main.report_ticket_models INDEXED BY report_ticket_models_by_model WHERE ${KEPT_IN_WINDOW}
+      GROUP BY model`).raw(),
+    readFresh: db.prepare(`SELECT ${columns} FROM temp.facts_fresh
+      WHERE last_at >= @from AND last_at < @to AND ${notUnstable}`).raw(),
+    readRestricted: db.prepare(ticketFactsSql({ restricted: true })).raw(),
+    readAllFresh: db.prepare(`SELECT ${columns} FROM temp.facts_fresh`).raw(),
+    insertKept: db.prepare(`INSERT INTO main.report_ticket_facts (${KEPT_COLUMNS.join(', ')})
+      VALUES (${KEPT_COLUMNS.map(() => '?').join(', ')})`),
+    insertKeptModel: db.prepare(`INSERT INTO main.report_ticket_models (${KEPT_MODEL_COLUMNS.join(', ')})
+      VALUES (${KEPT_MODEL_COLUMNS.map(() => '?').join(', ')})`),
+    deleteDirty: db.prepare('DELETE FROM main.report_ticket_facts WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
+    deleteDirtyModels: db.prepare('DELETE FROM main.report_ticket_models WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
+    deleteAll: db.prepare('DELETE FROM main.report_ticket_facts'),
+    deleteAllModels: db.prepare('DELETE FROM main.report_ticket_models'),
+    setState: db.prepare('UPDATE report_cache_state SET calls_rowid = ?, events_seq = ?, built_generation = ?'),
+  };
+  cache.set(db, s);
+  return s;
+}
+
+function clear(db: Database, ...tables: string[]): void {
+  for (const table of tables) db.exec(`DELETE FROM temp.${table}`);
+}
+
+/**
+ * Brings the cached facts up to date in `temp.facts_fresh`, inside the caller's read transaction:
+ * every ticket when the cache holds nothing valid, else only the tickets touched by the calls
+ * and events recorded since it was built (kept in `temp.facts_dirty`).
+ */
+function refresh(db: Database, s: Statements): Refresh {
+  clear(db, 'facts_tickets', 'facts_conversations', 'facts_touched', 'facts_dirty', 'facts_fresh');
+  const seen = s.state.get() as CacheState;
+  const callsRowid = s.maxRowid.get() as number;
+  const eventsSeq = s.maxSeq.get() as number;
+  const full = seen.callsRowid === null || seen.eventsSeq === null || seen.builtGeneration !== seen.generation;
+  if (full) {
+    s.computeFull.run(EVER);
+    return { seen, full, callsRowid, eventsSeq };
+  }
+  if (callsRowid > seen.callsRowid! || eventsSeq > seen.eventsSeq!) {
+    const since = { calls: seen.callsRowid, events: seen.eventsSeq };
+    s.touchedConversations.run(since);
+    s.touchedTickets.run(since);
+    s.ticketsOfTouched.run();
+    s.expandTickets.run();
+    s.keepDirty.run();
+    s.computeRestricted.run(EVER);
+  }
+  return { seen, full, callsRowid, eventsSeq };
+}
+
+/**
+ * Installs what {@link refresh} computed, unless the cache changed meanwhile (another process
+ * installed its own refresh, or a call was changed or deleted). A read-only or busy ledger only
+ * means the next report recomputes the same tickets.
+ */
+function install(db: Database, s: Statements, done: Refresh): void {
+  if (db.readonly || (!done.full && done.callsRowid === done.seen.callsRowid && done.eventsSeq === done.seen.eventsSeq)) return;
+  try {
+    db.transaction(() => {
+      const now = s.state.get() as CacheState;
+      if (now.callsRowid !== done.seen.callsRowid || now.eventsSeq !== done.seen.eventsSeq
+        || now.generation !== done.seen.generation || now.builtGeneration !== done.seen.builtGeneration) return;
+      (done.full ? s.deleteAll : s.deleteDirty).run();
+      (done.full ? s.deleteAllModels : s.deleteDirtyModels).run();
+      for (const row of s.readAllFresh.all() as unknown[][]) {
+        const kept = factsRowToKept(row);
+        s.insertKept.run(kept.ticket);
+        for (const model of kept.models) s.insertKeptModel.run(model);
+      }
+      s.setState.run(done.callsRowid, done.eventsSeq, done.seen.generation);
+    }).immediate();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_READONLY' && code !== 'SQLITE_FULL') throw error;
+  }
+}
+
+/** The tickets of one report: {@link ReportInput}'s `tickets`, `ticketClasses` and `ticketClassModels`. */
+export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'ticketClassModels'>;
+
+/**
+ * The tickets of a report over `window`, as of its end, read in the caller's transaction (one
+ * snapshot): the kept tickets that hold for the window, summed by class in SQL; one by one, the
+ * tickets touched since they were kept (refreshed now) and, computed for this window alone, the
+ * tickets whose facts differ as of its end (a fact at or after it, or a conversation relinked at
+ * or after it). Returns them, and the step that keeps the refreshed tickets for the next report,
+ * to be called once the transaction has ended.
+ *
+ * @example
+ * const { tickets, install } = db.transaction(() => readReportTickets(db, { window, humanHourlyRate: 40 }))();
+ * install();
+ */
+export function readReportTickets(
+  db: Database,
+  { window, humanHourlyRate }: { window: TimeWindow; humanHourlyRate: number },
+): { tickets: ReportTickets; install: () => void } {
+  if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
+  const s = statements(db);
+  const refreshed = refresh(db, s);
+  clear(db, 'facts_tickets', 'facts_conversations', 'facts_touched');
+  s.unstableTouched.run({ to: window.to });
+  s.ticketsOfTouched.run();
+  if (!refreshed.full) s.unstableKept.run({ to: window.to });
+  s.unstableFresh.run({ to: window.to });
+  s.expandTickets.run();
+  const params = { from: window.from, to: window.to };
+  const tickets: TicketFacts[] = [];
+  for (const row of s.readFresh.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
+  for (const row of s.readRestricted.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
+  const result: ReportTickets = { tickets };
+  if (!refreshed.full) {
+    result.ticketClasses = (s.readClasses.all(params) as unknown[][]).map((row) => classRowToClass(row, humanHourlyRate));
+    result.ticketClassModels = (s.readClassModels.all(params) as unknown[][]).map(toModelSpend);
+  }
+  return { tickets: result, install: () => install(db, s, refreshed) };
+}

@@ -1,0 +1,128 @@
+import { classifyTicket } from '../../reports/classify-ticket.js';
+import { addSpend } from '../../reports/figures.js';
+import type { LlmSpend, ModelSpend, TicketClass, TicketFacts } from '../../reports/types.js';
+import { ticketStatus, type StatusChange } from '../../tickets/ticket-status.js';
+
+/**
+ * The rows a report reads, and what each becomes:
+ *
+ * - a *facts row* (`FACTS_COLUMNS` of `ticket-facts-sql.ts`), computed for a window, with the
+ *   ticket's status timeline as JSON: {@link TicketFacts};
+ * - a *kept row* (`report_ticket_facts`, `report_ticket_models`): a facts row as of the ticket's
+ *   last fact, classified by {@link classifyTicket} as a report ending after that fact would
+ *   classify it ({@link factsRowToKept});
+ * - a *class row*: kept rows summed in SQL by everything a report groups and counts by:
+ *   {@link TicketClass} ({@link classRowToClass}).
+ */
+
+/** The columns of `report_ticket_facts`, in order. */
+export const KEPT_COLUMNS = ['ticket_id', 'opened_at', 'last_at', 'key_time', 'key_day', 'outcome', 'category', 'channel',
+  'conversations', 'with_calls', ...spendColumns(), 'human_cost_usd', 'human_unpriced_seconds'] as const;
+
+/** The columns of `report_ticket_models`, in order. */
+export const KEPT_MODEL_COLUMNS = ['ticket_id', 'model', 'key_time', 'last_at', ...spendColumns()] as const;
+
+function spendColumns() {
+  return ['calls', 'unpriced', 'estimated', 'input_tokens', 'cached_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const;
+}
+
+const DAY = 86_400_000;
+const RESOLVED = 1;
+const AI_HANDLED = 2;
+const ESCALATED = 4;
+const REOPENED = 8;
+const FIRST_CONTACT = 16;
+
+/** A facts row as {@link TicketFacts}, human work priced at `humanHourlyRate`. */
+export function factsRowToTicket(row: unknown[], humanHourlyRate: number): TicketFacts {
+  return {
+    ticketId: row[0] as string,
+    category: row[1] as string | null,
+    channel: row[2] as string | null,
+    openedAt: row[3] as number,
+    conversations: row[5] as number,
+    conversationsWithLlmCalls: row[6] as number,
+    llm: row[7] === null ? [] : byModel(JSON.parse(row[7] as string) as unknown[][]),
+    humanCostUsd: humanCost(row[8] as number, row[9] as number, humanHourlyRate),
+    handoffs: row[10] as number,
+    statusChanges: parseChanges(row[11]),
+  };
+}
+
+/** A facts row (as of every fact) as the kept rows of its ticket: `report_ticket_facts`'s, and one `report_ticket_models` row per model. */
+export function factsRowToKept(row: unknown[]): { ticket: unknown[]; models: unknown[][] } {
+  const facts = factsRowToTicket(row, 0);
+  const lastAt = row[4] as number;
+  const c = classifyTicket(facts, ticketStatus(facts.statusChanges, Number.POSITIVE_INFINITY));
+  const outcome = (c.resolved ? RESOLVED : 0) | (c.aiHandled ? AI_HANDLED : 0) | (c.escalated ? ESCALATED : 0)
+    | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0);
+  return {
+    ticket: [facts.ticketId, facts.openedAt, lastAt, c.keyTime, c.keyTime - (c.keyTime % DAY), outcome, facts.category, facts.channel, facts.conversations,
+      facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9]],
+    models: facts.llm.map((m) => [facts.ticketId, m.model, c.keyTime, lastAt, ...spendValues(m)]),
+  };
+}
+
+/**
+ * A class row, `[category, channel, day, outcome, tickets, conversations, withCalls, ...spend,
+ * humanCostUsd, humanUnpricedSeconds]`, as a {@link TicketClass}.
+ */
+export function classRowToClass(r: unknown[], humanHourlyRate: number): TicketClass {
+  const outcome = r[3] as number;
+  return {
+    category: r[0] as string | null,
+    channel: r[1] as string | null,
+    day: r[2] as number,
+    resolved: (outcome & RESOLVED) !== 0,
+    aiHandled: (outcome & AI_HANDLED) !== 0,
+    escalated: (outcome & ESCALATED) !== 0,
+    reopened: (outcome & REOPENED) !== 0,
+    firstContact: (outcome & FIRST_CONTACT) !== 0,
+    tickets: r[4] as number,
+    conversations: r[5] as number,
+    conversationsWithLlmCalls: r[6] as number,
+    llm: toModelSpend(['', ...r.slice(7, 15)]),
+    humanCostUsd: humanCost(r[15] as number, r[16] as number, humanHourlyRate),
+  };
+}
+
+/** `[model, calls, unpriced, estimated, input, cached, output, reasoning, cost]`. */
+export function toModelSpend(r: unknown[]): ModelSpend {
+  return {
+    model: r[0] as string, calls: r[1] as number, unpricedCalls: r[2] as number, estimatedCalls: r[3] as number,
+    inputTokens: r[4] as number, cachedInputTokens: r[5] as number, outputTokens: r[6] as number,
+    reasoningTokens: r[7] as number, costUsd: r[8] as number,
+  };
+}
+
+function spendValues(s: LlmSpend): number[] {
+  return [s.calls, s.unpricedCalls, s.estimatedCalls, s.inputTokens, s.cachedInputTokens, s.outputTokens, s.reasoningTokens, s.costUsd];
+}
+
+function humanCost(explicitUsd: number, unpricedSeconds: number, humanHourlyRate: number): number {
+  return explicitUsd + (unpricedSeconds * humanHourlyRate) / 3600;
+}
+
+/** A ticket's per-conversation spend entries, summed by model. */
+function byModel(entries: unknown[][]): ModelSpend[] {
+  if (entries.length <= 1) return entries.map(toModelSpend);
+  const sums = new Map<string, ModelSpend>();
+  for (const entry of entries) {
+    const spend = toModelSpend(entry);
+    const sum = sums.get(spend.model);
+    if (sum === undefined) sums.set(spend.model, spend);
+    else addSpend(sum, spend);
+  }
+  return [...sums.values()];
+}
+
+/** `['resolved' | 'reopened', at, resolvedBy, confirmed]` or `['linked', at, conversationId]`, as JSON. */
+function parseChanges(json: unknown): StatusChange[] {
+  if (json === null) return [];
+  return (JSON.parse(json as string) as unknown[][]).map((r): StatusChange => {
+    const at = r[1] as number;
+    if (r[0] === 'resolved') return { kind: 'resolved', at, by: r[2] as 'ai' | 'human', confirmed: r[3] === 1 };
+    if (r[0] === 'linked') return { kind: 'linked', at, conversationId: r[2] as string };
+    return { kind: 'reopened', at };
+  });
+}

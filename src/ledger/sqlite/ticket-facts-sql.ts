@@ -1,0 +1,116 @@
+/**
+ * The SQL that folds every fact of the ledger into one row per ticket, as of `@to`: the
+ * report's {@link TicketFacts} (human work split into explicit amounts and unpriced seconds, so
+ * that a row holds for any hourly rate), plus `last_at`, the time of its latest fact.
+ *
+ * One text serves two uses, so that the cached rows and the rows computed for a report can never
+ * disagree: over the whole ledger (a scan), or restricted to the tickets in `temp.facts_tickets`,
+ * reading only the conversations in `temp.facts_conversations` (every conversation that could
+ * belong to them, see `report-cache.ts`) through indexes.
+ */
+
+/** The temp tables a restricted query reads: which tickets, and the conversations that may be theirs. */
+export const FACTS_TEMP_TABLES = `
+  CREATE TEMP TABLE IF NOT EXISTS facts_tickets (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS facts_conversations (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;`;
+
+/** The columns of a facts row, in order (also the columns of `report_ticket_facts`). */
+export const FACTS_COLUMNS = ['ticket_id', 'category', 'channel', 'opened_at', 'last_at', 'conversations', 'with_calls',
+  'llm', 'human_cost_usd', 'human_unpriced_seconds', 'handoffs', 'changes'] as const;
+
+export const SPEND_COLUMNS = `COUNT(*) AS calls, SUM(cost_usd IS NULL) AS unpriced, SUM(estimated <> 0) AS estimated,
+  IFNULL(SUM(input_tokens), 0) AS input_tokens, IFNULL(SUM(cache_read_tokens), 0) AS cached_tokens,
+  IFNULL(SUM(output_tokens), 0) AS output_tokens, IFNULL(SUM(reasoning_tokens), 0) AS reasoning_tokens,
+  TOTAL(cost_usd) AS cost_usd`;
+
+const IN_TICKETS = 'IN (SELECT ticket_id FROM temp.facts_tickets)';
+const IN_CONVERSATIONS = 'IN (SELECT conversation_id FROM temp.facts_conversations)';
+
+/** Calls grouped per conversation, call ticket and model. */
+function callGroups(restricted: boolean): string {
+  const select = `SELECT conversation_id, ticket_id, COALESCE(response_model, request_model, '(unknown)') AS model,
+         ${SPEND_COLUMNS}, MIN(started_at) AS first_at, MAX(started_at) AS last_at
+    FROM llm_calls`;
+  // In the order of the covering index llm_calls_spend, so that the calls stream without a sort.
+  const groupBy = 'GROUP BY conversation_id, ticket_id, response_model, request_model';
+  if (!restricted) {
+    return `${select} WHERE started_at < @to AND (conversation_id IS NOT NULL OR ticket_id IS NOT NULL) ${groupBy}`;
+  }
+  return `${select} WHERE started_at < @to AND conversation_id ${IN_CONVERSATIONS} ${groupBy}
+  UNION ALL
+  ${select} WHERE started_at < @to AND conversation_id IS NULL AND ticket_id ${IN_TICKETS} ${groupBy}`;
+}
+
+/** The facts rows of handoffs, human work and status changes, named by ticket or by conversation. */
+function eventFacts(restricted: boolean): string {
+  const where = restricted ? `AND (ticket_id ${IN_TICKETS} OR conversation_id ${IN_CONVERSATIONS})` : '';
+  return `SELECT seq, ticket_id, conversation_id, at, 3 AS kind, NULL AS resolved_by, 0 AS confirmed,
+                 0.0 AS human_cost, 0.0 AS human_seconds FROM handoffs WHERE at < @to ${where}
+          UNION ALL
+          SELECT seq, ticket_id, conversation_id, at, 4, NULL, 0, IFNULL(cost_usd, 0.0), IIF(cost_usd IS NULL, seconds, 0.0)
+            FROM human_work WHERE at < @to ${where}
+          UNION ALL
+          SELECT seq, ticket_id, conversation_id, at, IIF(kind = 'resolved', 5, 6), resolved_by, confirmed, 0.0, 0.0
+            FROM status_changes WHERE at < @to ${where}`;
+}
+
+/**
+ * Facts rows of tickets with activity in [@from, @to), everything as of @to, in ONE pass: every
+ * fact (call groups, handoffs, human work, status changes, links, ticket.opened) becomes a row
+ * tagged by kind, and a single GROUP BY ticket folds them. A conversation's ticket is its latest
+ * link before @to; a call's ticket is its conversation's, else the ticket named with it, else
+ * the conversation itself (an implicit ticket).
+ */
+export function ticketFactsSql({ restricted }: { restricted: boolean }): string {
+  const conversationsWhere = restricted ? `WHERE c.conversation_id ${IN_CONVERSATIONS}` : '';
+  return `
+WITH
+call_groups AS MATERIALIZED (${callGroups(restricted)}),
+conv_map AS MATERIALIZED (
+  SELECT c.conversation_id,
+         CASE WHEN c.linked_at < @to THEN c.ticket_id
+              ELSE (SELECT l.ticket_id FROM conversation_links l
+                     WHERE l.conversation_id = c.conversation_id AND l.at < @to
+                     ORDER BY l.at DESC, l.seq DESC LIMIT 1) END AS ticket_id
+    FROM conversations c ${conversationsWhere}),
+-- Kinds: 0 calls (one row per conversation, call ticket and model), 1 opened, 2 linked, 3 handoff,
+-- 4 human work, 5 resolved, 6 reopened. Rows stay narrow (no text built) because they are sorted.
+facts (ticket_id, conversation_id, kind, at, last_at, seq, model, calls, unpriced, estimated, input_tokens,
+       cached_tokens, output_tokens, reasoning_tokens, cost_usd, resolved_by, confirmed, human_cost, human_seconds,
+       member) AS (
+  SELECT COALESCE(m.ticket_id, g.ticket_id, g.conversation_id), g.conversation_id, 0, g.first_at, g.last_at, 0,
+         g.model, g.calls, g.unpriced, g.estimated, g.input_tokens, g.cached_tokens, g.output_tokens,
+         g.reasoning_tokens, g.cost_usd, NULL, 0, 0.0, 0.0, 1
+    FROM call_groups g LEFT JOIN conv_map m ON m.conversation_id = g.conversation_id
+  UNION ALL
+  SELECT COALESCE(a.ticket_id, m.ticket_id, a.conversation_id), a.conversation_id, a.kind, a.at, a.at, a.seq,
+         NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, a.resolved_by, a.confirmed, a.human_cost, a.human_seconds, 1
+    FROM (${eventFacts(restricted)}) a
+    LEFT JOIN conv_map m ON m.conversation_id = a.conversation_id
+  UNION ALL
+  -- Every link is activity of its ticket; the conversation counts for the ticket it ends up linked to.
+  SELECT l.ticket_id, l.conversation_id, 2, l.at, l.at, l.seq, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0, 0.0,
+         m.ticket_id IS l.ticket_id
+    FROM conversation_links l LEFT JOIN conv_map m ON m.conversation_id = l.conversation_id
+   WHERE l.at < @to ${restricted ? `AND l.ticket_id ${IN_TICKETS}` : ''}
+  UNION ALL
+  SELECT ticket_id, NULL, 1, opened_at, opened_at, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0, 0.0, 1
+    FROM tickets WHERE opened_at < @to ${restricted ? `AND ticket_id ${IN_TICKETS}` : ''}),
+folded AS (
+  SELECT ticket_id, MIN(at) AS opened_at, MAX(last_at) AS last_at,
+         COUNT(DISTINCT conversation_id) FILTER (WHERE member) AS conversations,
+         COUNT(DISTINCT conversation_id) FILTER (WHERE kind = 0) AS with_calls,
+         json_group_array(json_array(model, calls, unpriced, estimated, input_tokens, cached_tokens, output_tokens,
+           reasoning_tokens, cost_usd)) FILTER (WHERE kind = 0) AS llm,
+         TOTAL(human_cost) AS human_cost, TOTAL(human_seconds) AS human_seconds, SUM(kind = 3) AS handoffs,
+         SUM(kind = 5) AS resolutions,
+         json_group_array(json_array(CASE kind WHEN 5 THEN 'resolved' WHEN 6 THEN 'reopened' ELSE 'linked' END, at,
+           IIF(kind = 2, conversation_id, resolved_by), confirmed) ORDER BY at, seq) FILTER (WHERE kind IN (2, 5, 6))
+           AS changes
+    FROM facts ${restricted ? `WHERE ticket_id ${IN_TICKETS}` : ''}
+   GROUP BY ticket_id HAVING MAX(last_at) >= @from)
+SELECT f.ticket_id, k.category, k.channel, f.opened_at, f.last_at, f.conversations, f.with_calls,
+       IIF(f.llm = '[]', NULL, f.llm), f.human_cost, f.human_seconds, f.handoffs,
+       IIF(f.resolutions > 0, f.changes, NULL)
+  FROM folded f LEFT JOIN tickets k ON k.ticket_id = f.ticket_id`;
+}

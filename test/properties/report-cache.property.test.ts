@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import type { Database } from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { pruneCalls } from '../../src/ledger/sqlite/prune.js';
+import { factsRowToTicket } from '../../src/ledger/sqlite/ticket-facts-rows.js';
+import { FACTS_TEMP_TABLES, ticketFactsSql } from '../../src/ledger/sqlite/ticket-facts-sql.js';
+import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
+import { computeReport } from '../../src/reports/compute-report.js';
+import type { GroupBy, ReportInput, TicketFacts } from '../../src/reports/types.js';
+import { validateEvents } from '../../src/tickets/validate-events.js';
+import { insertCalls, openMigrated, openTestDb } from '../support/open-test-db.js';
+
+/**
+ * The ledger keeps tickets' facts between reports, classified (report-cache.ts), and recomputes
+ * only what changed. Whatever happens between two reports (calls, events in any order and at any
+ * time, conversations relinked, calls pruned or repriced, another connection reporting too), a
+ * report must be exactly the report of every ticket computed from scratch: the same SQL run over
+ * the whole ledger, each ticket classified by computeReport itself.
+ */
+
+const RUNS = Number(process.env.CPR_PROPERTY_RUNS ?? 150);
+const T = Date.UTC(2026, 9, 10);
+const HOUR = 3_600_000;
+const TICKETS = ['T1', 'T2', 'T3'];
+const CONVERSATIONS = ['c1', 'c2', 'c3', 'c4'];
+
+const at = fc.integer({ min: 0, max: 12 }).map((h) => T + h * HOUR);
+const ticketOrConversation = fc.oneof(
+  fc.record({ ticketId: fc.constantFrom(...TICKETS) }),
+  fc.record({ conversationId: fc.constantFrom(...CONVERSATIONS) }),
+);
+
+type Op =
+  | { op: 'call'; conversationId: string | null; ticketId: string | null; at: number; costUsd: number | null; model: string }
+  | { op: 'event'; event: Record<string, unknown> }
+  | { op: 'report'; from: number; to: number; rate: number; other: boolean; groupBy: GroupBy | undefined }
+  | { op: 'prune'; before: number }
+  | { op: 'reprice'; factor: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({
+    op: fc.constant('call' as const),
+    conversationId: fc.option(fc.constantFrom(...CONVERSATIONS, 'T1')),
+    ticketId: fc.option(fc.constantFrom(...TICKETS)),
+    at,
+    costUsd: fc.option(fc.integer({ min: 1, max: 1000 }).map((n) => n / 1000)),
+    model: fc.constantFrom('gpt-4o-mini', 'gpt-4o'),
+  }) },
+  { weight: 5, arbitrary: fc.oneof(
+    fc.record({ type: fc.constant('ticket.opened'), ticketId: fc.constantFrom(...TICKETS), at, category: fc.option(fc.constantFrom('billing', 'shipping'), { nil: undefined }) }),
+    fc.record({ type: fc.constant('conversation.linked'), conversationId: fc.constantFrom(...CONVERSATIONS), ticketId: fc.constantFrom(...TICKETS), at }),
+    fc.tuple(ticketOrConversation, at).map(([who, when]) => ({ type: 'handoff', ...who, at: when })),
+    fc.tuple(ticketOrConversation, at, fc.integer({ min: 0, max: 3600 }), fc.option(fc.constantFrom(5, 12.5), { nil: undefined }))
+      .map(([who, when, seconds, costUsd]) => ({ type: 'human.work', ...who, at: when, seconds, costUsd })),
+    fc.tuple(ticketOrConversation, at, fc.constantFrom('ai', 'human'), fc.boolean())
+      .map(([who, when, by, confirmed]) => ({ type: 'ticket.resolved', ...who, at: when, by, confirmed })),
+    fc.tuple(ticketOrConversation, at).map(([who, when]) => ({ type: 'ticket.reopened', ...who, at: when })),
+  ).map((event) => ({ op: 'event' as const, event: { ...event, at: new Date(event.at as number).toISOString() } })) },
+  { weight: 3, arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 40), fc.boolean(),
+    fc.constantFrom<GroupBy | undefined>(undefined, 'category', 'day'))
+    .map(([from, hours, rate, other, groupBy]): Op => ({ op: 'report', from: from - 2 * HOUR, to: from - 2 * HOUR + hours * HOUR, rate, other, groupBy })) },
+  fc.record({ op: fc.constant('prune' as const), before: at }),
+  fc.record({ op: fc.constant('reprice' as const), factor: fc.constantFrom(0.5, 2) }),
+);
+
+/** The tickets of a window computed from scratch: the whole-ledger SQL, no cache. */
+function fromScratch(db: Database, window: { from: number; to: number }, rate: number): TicketFacts[] {
+  db.exec(FACTS_TEMP_TABLES);
+  const rows = db.prepare(ticketFactsSql({ restricted: false })).raw().all(window) as unknown[][];
+  return rows.map((row) => factsRowToTicket(row, rate));
+}
+
+/** Every number to 9 significant digits: sums taken in another order differ in the last bits. */
+function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return Number(value.toPrecision(9));
+  if (Array.isArray(value)) return value.map(rounded);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  return value;
+}
+
+/** The report of `input`, and the report of the same window with every ticket computed from scratch. */
+function reports(db: Database, input: ReportInput, groupBy: GroupBy | undefined) {
+  const scratch: ReportInput = { ...input, tickets: fromScratch(db, input.window, input.humanHourlyRate), ticketClasses: undefined, ticketClassModels: undefined };
+  return { actual: rounded(computeReport(input, { groupBy })), expected: rounded(computeReport(scratch, { groupBy })) };
+}
+
+describe('the report cache', () => {
+  it('gives, after any history, what computing from scratch gives', async () => {
+    let runs = 0;
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+      const t = openTestDb();
+      // A second connection to the same file: its reports install rows the first one then reads.
+      const other = openMigrated(t.path);
+      runs += 1;
+      try {
+        let callId = 0;
+        for (const step of ops) {
+          switch (step.op) {
+            case 'call':
+              insertCalls(t.db, [{ id: `${runs}-${(callId += 1)}`, startedAt: step.at, conversationId: step.conversationId,
+                ticketId: step.ticketId, costUsd: step.costUsd, responseModel: step.model, usage: { inputTokens: 10, outputTokens: 5 } }]);
+              break;
+            case 'event': {
+              const validated = validateEvents([step.event], { now: () => T });
+              if (!validated.ok) throw new Error(validated.error.message);
+              insertEvents(t.db, validated.events);
+              break;
+            }
+            case 'prune':
+              await pruneCalls({ db: t.db, before: step.before, pauseMs: 0 });
+              break;
+            case 'reprice':
+              t.db.prepare('UPDATE llm_calls SET cost_usd = cost_usd * ?').run(step.factor);
+              break;
+            case 'report': {
+              const window = { from: step.from, to: step.to };
+              const { actual, expected } = reports(t.db, loadReportInput(step.other ? other : t.db, { window, humanHourlyRate: step.rate }), step.groupBy);
+              expect(actual).toEqual(expected);
+              break;
+            }
+          }
+        }
+        // And a report of everything, at the end.
+        const window = { from: T - 24 * HOUR, to: T + 24 * HOUR };
+        const { actual, expected } = reports(t.db, loadReportInput(t.db, { window, humanHourlyRate: 40 }), 'category');
+        expect(actual).toEqual(expected);
+      } finally {
+        other.close();
+        t.cleanup();
+      }
+    }), { numRuns: RUNS });
+  });
+});
