@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
 import type { CprEvent } from '../../src/tickets/types.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
@@ -50,8 +51,8 @@ describe('ticket store', () => {
       { type: 'ticket.opened', at: iso(T), ticketId: 'T1', category: 'shipping', customerId: 'cu-1' },
       { type: 'ticket.opened', at: iso(T + 2 * HOUR), ticketId: 'T1' },
     ]));
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: 40 });
-    expect(input.tickets).toEqual([expect.objectContaining({ ticketId: 'T1', category: 'billing', channel: 'chat', openedAt: T })]);
+    expect(foldTicketFacts(t.db, { window: WINDOW, humanHourlyRate: 40 }))
+      .toEqual([expect.objectContaining({ ticketId: 'T1', category: 'billing', channel: 'chat', openedAt: T })]);
   });
 
   it('maps a conversation to its latest link before the window end; calls to it, or their ticket, or the conversation', () => {
@@ -67,8 +68,7 @@ describe('ticket store', () => {
       { id: 'k2', startedAt: T, conversationId: null, ticketId: 'D', costUsd: 2 },
       { id: 'k3', startedAt: T, conversationId: 'C9', ticketId: null, costUsd: 4 },
     ]);
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: 40 });
-    const byId = Object.fromEntries(input.tickets.map((x) => [x.ticketId, x]));
+    const byId = Object.fromEntries(foldTicketFacts(t.db, { window: WINDOW, humanHourlyRate: 40 }).map((x) => [x.ticketId, x]));
     expect(Object.keys(byId).sort()).toEqual(['A', 'B', 'C9', 'D']);
     expect(byId.B).toMatchObject({ conversations: 1, conversationsWithLlmCalls: 1, humanCostUsd: 20, llm: [expect.objectContaining({ costUsd: 1 })] });
     expect(byId.A).toMatchObject({ conversations: 0, llm: [] }); // linked once: activity, but C1 is B's now

@@ -217,6 +217,29 @@ function install(db: Database, s: Statements, done: Refresh): void {
   }
 }
 
+/**
+ * Brings the kept tickets up to date, before a report reads them: the tickets touched since they
+ * were kept (all of them, the first time) are folded again in a read snapshot and installed in a
+ * short write transaction. Nothing to do on a read-only ledger, whose reports fold what changed
+ * each time; a busy one leaves it to the next report.
+ */
+export function updateKeptTickets(db: Database): void {
+  if (db.readonly) return;
+  const s = statements(db);
+  install(db, s, db.transaction(() => refresh(db, s))());
+}
+
+/**
+ * Every ticket with activity in `window`, as of its end, folded from scratch one by one from the
+ * calls and events (the SQL that fills the kept tickets, over the whole ledger), without reading
+ * or changing what is kept: what reports are checked against.
+ */
+export function foldTicketFacts(db: Database, { window, humanHourlyRate }: { window: TimeWindow; humanHourlyRate: number }): TicketFacts[] {
+  statements(db);
+  const rows = db.prepare(ticketFactsSql({ restricted: false })).raw().all({ from: window.from, to: window.to }) as unknown[][];
+  return rows.map((row) => factsRowToTicket(row, humanHourlyRate));
+}
+
 /** The tickets of one report: {@link ReportInput}'s `tickets`, `ticketClasses` and `ticketClassModels`. */
 export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'ticketClassModels'>;
 

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import type { TimeWindow } from '../ledger.js';
 import type { FixedCost, ReportInput } from '../../reports/types.js';
-import { readReportTickets } from './report-cache.js';
+import { readReportTickets, updateKeptTickets } from './report-cache.js';
 import { SPEND_COLUMNS } from './ticket-facts-sql.js';
 import { toModelSpend } from './ticket-facts-rows.js';
 
@@ -126,6 +126,8 @@ export interface LoadReportInputOptions {
  */
 export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
   const params = { from: window.from, to: window.to };
+  // Kept tickets first, so that the report reads them summed by class rather than one by one.
+  updateKeptTickets(db);
   let installRefresh = (): void => {};
   const input = db.transaction((): ReportInput => {
     const { tickets, install } = readReportTickets(db, { window, humanHourlyRate });
