@@ -79,7 +79,9 @@ SELECT conversation_id FROM conversation_links WHERE at >= @to`;
 const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS facts_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
-  CREATE TEMP TABLE IF NOT EXISTS facts_fresh (${FACTS_COLUMNS.join(', ')});`;
+  CREATE TEMP TABLE IF NOT EXISTS facts_fresh (${FACTS_COLUMNS.join(', ')});
+  CREATE TEMP TABLE IF NOT EXISTS kept_fresh (${KEPT_COLUMNS.join(', ')});
+  CREATE TEMP TABLE IF NOT EXISTS kept_models_fresh (${KEPT_MODEL_COLUMNS.join(', ')});`;
 
 interface Statements {
   state: Statement;
@@ -100,8 +102,10 @@ interface Statements {
   readFresh: Statement;
   readRestricted: Statement;
   readAllFresh: Statement;
-  insertKept: Statement;
-  insertKeptModel: Statement;
+  insertKeptFresh: Statement;
+  insertKeptModelFresh: Statement;
+  installKept: Statement;
+  installKeptModels: Statement;
   deleteDirty: Statement;
   deleteDirtyModels: Statement;
   deleteAll: Statement;
@@ -145,10 +149,12 @@ function statements(db: Database): Statements {
       WHERE last_at >= @from AND last_at < @to AND ${notUnstable}`).raw(),
     readRestricted: db.prepare(ticketFactsSql({ restricted: true })).raw(),
     readAllFresh: db.prepare(`SELECT ${columns} FROM temp.facts_fresh`).raw(),
-    insertKept: db.prepare(`INSERT INTO main.report_ticket_facts (${KEPT_COLUMNS.join(', ')})
-      VALUES (${KEPT_COLUMNS.map(() => '?').join(', ')})`),
-    insertKeptModel: db.prepare(`INSERT INTO main.report_ticket_models (${KEPT_MODEL_COLUMNS.join(', ')})
-      VALUES (${KEPT_MODEL_COLUMNS.map(() => '?').join(', ')})`),
+    insertKeptFresh: db.prepare(`INSERT INTO temp.kept_fresh VALUES (${KEPT_COLUMNS.map(() => '?').join(', ')})`),
+    insertKeptModelFresh: db.prepare(`INSERT INTO temp.kept_models_fresh VALUES (${KEPT_MODEL_COLUMNS.map(() => '?').join(', ')})`),
+    installKept: db.prepare(`INSERT INTO main.report_ticket_facts (${KEPT_COLUMNS.join(', ')})
+      SELECT ${KEPT_COLUMNS.join(', ')} FROM temp.kept_fresh`),
+    installKeptModels: db.prepare(`INSERT INTO main.report_ticket_models (${KEPT_MODEL_COLUMNS.join(', ')})
+      SELECT ${KEPT_MODEL_COLUMNS.join(', ')} FROM temp.kept_models_fresh`),
     deleteDirty: db.prepare('DELETE FROM main.report_ticket_facts WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
     deleteDirtyModels: db.prepare('DELETE FROM main.report_ticket_models WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
     deleteAll: db.prepare('DELETE FROM main.report_ticket_facts'),
@@ -164,12 +170,27 @@ function clear(db: Database, ...tables: string[]): void {
 }
 
 /**
- * Brings the cached facts up to date in `temp.facts_fresh`, inside the caller's read transaction:
- * every ticket when the cache holds nothing valid, else only the tickets touched by the calls
- * and events recorded since it was built (kept in `temp.facts_dirty`).
+ * Folds the kept tickets' changes into `temp.facts_fresh`, inside the caller's read transaction:
+ * every ticket when nothing valid is kept, else only the tickets touched by the calls and events
+ * recorded since (listed in `temp.facts_dirty`). Unless the ledger is read-only, they are also
+ * classified into `temp.kept_fresh` and `temp.kept_models_fresh`, here, in the read snapshot,
+ * so that installing them is a copy between tables: the write lock, which the proxy's
+ * recording waits for, is held as briefly as can be.
  */
 function refresh(db: Database, s: Statements): Refresh {
-  clear(db, 'facts_tickets', 'facts_conversations', 'facts_touched', 'facts_dirty', 'facts_fresh');
+  clear(db, 'facts_tickets', 'facts_conversations', 'facts_touched', 'facts_dirty', 'facts_fresh', 'kept_fresh', 'kept_models_fresh');
+  const done = refreshFacts(db, s);
+  if (db.readonly) return done;
+  for (const row of s.readAllFresh.all() as unknown[][]) {
+    const kept = factsRowToKept(row);
+    s.insertKeptFresh.run(kept.ticket);
+    for (const model of kept.models) s.insertKeptModelFresh.run(model);
+  }
+  return done;
+}
+
+/** The facts rows of the tickets to refresh, into `temp.facts_fresh` (see {@link refresh}). */
+function refreshFacts(db: Database, s: Statements): Refresh {
   const seen = s.state.get() as CacheState;
   const callsRowid = s.maxRowid.get() as number;
   const eventsSeq = s.maxSeq.get() as number;
@@ -204,11 +225,8 @@ function install(db: Database, s: Statements, done: Refresh): void {
         || now.generation !== done.seen.generation || now.builtGeneration !== done.seen.builtGeneration) return;
       (done.full ? s.deleteAll : s.deleteDirty).run();
       (done.full ? s.deleteAllModels : s.deleteDirtyModels).run();
-      for (const row of s.readAllFresh.all() as unknown[][]) {
-        const kept = factsRowToKept(row);
-        s.insertKept.run(kept.ticket);
-        for (const model of kept.models) s.insertKeptModel.run(model);
-      }
+      s.installKept.run();
+      s.installKeptModels.run();
       s.setState.run(done.callsRowid, done.eventsSeq, done.seen.generation);
     }).immediate();
   } catch (error) {
