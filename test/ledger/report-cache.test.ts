@@ -3,20 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneCalls } from '../../src/ledger/sqlite/prune.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
 import { computeReport } from '../../src/reports/compute-report.js';
-import type { CprEvent } from '../../src/tickets/types.js';
-import { validateEvents } from '../../src/tickets/validate-events.js';
+import { events, HOUR, iso, T, WINDOW } from '../support/events.js';
 import { insertCalls, openTestDb, type TestDb } from '../support/open-test-db.js';
 
-const T = Date.UTC(2026, 9, 10);
-const HOUR = 3_600_000;
-const WINDOW = { from: Date.UTC(2026, 9, 1), to: Date.UTC(2026, 10, 1) };
-
-function events(input: unknown[]): CprEvent[] {
-  const result = validateEvents(input, { now: () => T });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.events;
-}
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('the report cache', () => {
   let t: TestDb;

@@ -2,20 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
 import type { CprEvent } from '../../src/tickets/types.js';
-import { validateEvents } from '../../src/tickets/validate-events.js';
+import { events, HOUR, iso, T, WINDOW } from '../support/events.js';
 import { insertCalls, openTestDb } from '../support/open-test-db.js';
 import type { TestDb } from '../support/open-test-db.js';
 
-const T = Date.UTC(2026, 9, 10);
-const HOUR = 3_600_000;
-const WINDOW = { from: Date.UTC(2026, 9, 1), to: Date.UTC(2026, 10, 1) };
-
-function events(input: unknown[]): CprEvent[] {
-  const result = validateEvents(input, { now: () => T });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.events;
-}
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('ticket store', () => {
   let t: TestDb;

@@ -1,5 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { TimeWindow } from '../ledger.js';
+import { perConnection } from './per-connection.js';
 import type { ReportInput, TicketFacts } from '../../reports/types.js';
 import { classRowToClass, factsRowToKept, factsRowToTicket, KEPT_COLUMNS, KEPT_MODEL_COLUMNS, toModelSpend } from './ticket-facts-rows.js';
 import { FACTS_COLUMNS, FACTS_TEMP_TABLES, ticketFactsSql } from './ticket-facts-sql.js';
@@ -83,44 +84,11 @@ const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS kept_fresh (${KEPT_COLUMNS.join(', ')});
   CREATE TEMP TABLE IF NOT EXISTS kept_models_fresh (${KEPT_MODEL_COLUMNS.join(', ')});`;
 
-interface Statements {
-  state: Statement;
-  maxRowid: Statement;
-  maxSeq: Statement;
-  touchedConversations: Statement;
-  touchedTickets: Statement;
-  ticketsOfTouched: Statement;
-  expandTickets: Statement;
-  keepDirty: Statement;
-  computeFull: Statement;
-  computeRestricted: Statement;
-  unstableTouched: Statement;
-  unstableKept: Statement;
-  unstableFresh: Statement;
-  readClasses: Statement;
-  readClassModels: Statement;
-  readFresh: Statement;
-  readRestricted: Statement;
-  readAllFresh: Statement;
-  insertKeptFresh: Statement;
-  insertKeptModelFresh: Statement;
-  installKept: Statement;
-  installKeptModels: Statement;
-  deleteDirty: Statement;
-  deleteDirtyModels: Statement;
-  deleteAll: Statement;
-  deleteAllModels: Statement;
-  setState: Statement;
-}
-
-const cache = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let s = cache.get(db);
-  if (s !== undefined) return s;
+/** Temp tables and statements of one connection (temp tables are per connection too). */
+const statements = perConnection((db) => {
   db.exec(TEMP_TABLES);
   const notUnstable = 'ticket_id NOT IN (SELECT ticket_id FROM temp.facts_tickets)';
-  s = {
+  return {
     state: db.prepare(`SELECT calls_rowid AS callsRowid, events_seq AS eventsSeq, built_generation AS builtGeneration,
       generation FROM report_cache_state`),
     maxRowid: db.prepare('SELECT IFNULL(MAX(rowid), 0) FROM llm_calls').pluck(),
@@ -161,9 +129,10 @@ function statements(db: Database): Statements {
     deleteAllModels: db.prepare('DELETE FROM main.report_ticket_models'),
     setState: db.prepare('UPDATE report_cache_state SET calls_rowid = ?, events_seq = ?, built_generation = ?'),
   };
-  cache.set(db, s);
-  return s;
-}
+});
+
+/** The prepared statements of one connection. */
+type Statements = ReturnType<typeof statements>;
 
 function clear(db: Database, ...tables: string[]): void {
   for (const table of tables) db.exec(`DELETE FROM temp.${table}`);

@@ -1,6 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import type { TimeWindow } from '../ledger.js';
+import { perConnection } from './per-connection.js';
 import type { FixedCost, ReportInput } from '../../reports/types.js';
 import { readReportTickets, updateKeptTickets } from './report-cache.js';
 import { SPEND_COLUMNS } from './ticket-facts-sql.js';
@@ -13,23 +14,9 @@ export interface InsertEventsResult {
   duplicates: number;
 }
 
-interface Statements {
-  event: Statement;
-  ticket: Statement;
-  link: Statement;
-  conversation: Statement;
-  handoff: Statement;
-  work: Statement;
-  status: Statement;
-  fixed: Statement;
-}
 
-const cache = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let s = cache.get(db);
-  if (s !== undefined) return s;
-  s = {
+const statements = perConnection((db) => {
+  return {
     event: db.prepare(`INSERT INTO events (event_id, type, at, body) VALUES (?, ?, ?, ?)
       ON CONFLICT (event_id) DO NOTHING`),
     // Attributes merge: the value of the latest event (by time, then arrival) that has one wins.
@@ -59,9 +46,10 @@ function statements(db: Database): Statements {
     fixed: db.prepare(`INSERT INTO fixed_costs (seq, amount_usd, from_at, to_at, applies_to, category, note)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
   };
-  cache.set(db, s);
-  return s;
-}
+});
+
+/** The prepared statements of one connection. */
+type Statements = ReturnType<typeof statements>;
 
 /**
  * Stores validated events in ONE transaction: the whole batch or, when anything fails, nothing.
