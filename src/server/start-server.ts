@@ -4,6 +4,8 @@ import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
+import { startReportThread } from '../ledger/sqlite/report-thread.js';
+import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
@@ -93,7 +95,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   });
   const health = healthHandler({ ledger, recorder });
   const api = express().disable('x-powered-by');
-  api.use('/api', createApiRouter({ ledger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
+  // Reports are read on a thread of their own: the proxy's thread never waits for one.
+  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
+  const apiLedger: TicketLedger = reports === undefined ? ledger
+    : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
+  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
     maxBodyBytes: config.maxBodyBytes }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)
@@ -136,6 +142,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       await Promise.allSettled(inFlight);
       await recorder.close();
       await dispatcher.close();
+      await reports?.stop();
       await checkpoints?.stop();
       await ledger.close();
       await telemetry?.shutdown();

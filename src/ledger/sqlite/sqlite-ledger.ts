@@ -21,6 +21,8 @@ export interface SqliteLedgerOptions {
   busyTimeoutMs?: number;
   /** Open read-only (reports); migrations are then not applied. Default false. */
   readonly?: boolean;
+  /** Fail rather than create the file when there is none (always so when `readonly`). Default false. */
+  fileMustExist?: boolean;
 }
 
 /**
@@ -167,11 +169,11 @@ export class SqliteLedger implements CallLedger, TicketLedger {
  * @example
  * const ledger = openSqliteLedger({ path: './cpr-meter.db' });
  */
-export function openSqliteLedger({ path, busyTimeoutMs = 5000, readonly = false }: SqliteLedgerOptions): SqliteLedger {
+export function openSqliteLedger({ path, busyTimeoutMs = 5000, readonly = false, fileMustExist = readonly }: SqliteLedgerOptions): SqliteLedger {
   let db: Database;
   try {
-    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
-    db = new BetterSqlite3(path, { readonly, fileMustExist: readonly });
+    if (path !== ':memory:' && !fileMustExist) mkdirSync(dirname(path), { recursive: true });
+    db = new BetterSqlite3(path, { readonly, fileMustExist });
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
