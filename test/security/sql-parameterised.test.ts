@@ -23,6 +23,18 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/sqlite/ticket-store.ts': ['SPEND_COLUMNS'],
   // A number (the option is typed number and truncated), or a field set from one.
   'src/ledger/sqlite/sqlite-ledger.ts': ['Math.max(0, Math.trunc(busyTimeoutMs))', 'this.#busyTimeoutMs'],
+  // The report's SQL, built from constant fragments: column lists (and one `?` per column),
+  // sums, the kept-ticket filter, the temp-table restrictions, and the facts SQL's own parts.
+  // `table` is typed as the union of cpr-meter's temp table names.
+  'src/ledger/sqlite/report-cache.ts': ['FACTS_TEMP_TABLES', "FACTS_COLUMNS.join(', ')", "KEPT_COLUMNS.join(', ')",
+    "KEPT_MODEL_COLUMNS.join(', ')", "KEPT_COLUMNS.map(() => '?').join(', ')", "KEPT_MODEL_COLUMNS.map(() => '?').join(', ')",
+    'columns', 'KEPT_IN_WINDOW', 'SUM_SPEND', 'notUnstable', 'table', 'ticketFactsSql({ restricted: false })',
+    'ticketFactsSql({ restricted: true })'],
+  // `restricted` is a boolean: it only chooses between constant fragments.
+  'src/ledger/sqlite/ticket-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'SPEND_COLUMNS', 'callGroups(restricted)',
+    'eventFacts(restricted)', 'conversationsWhere', 'groupBy', 'select', 'where',
+    "restricted ? `AND l.ticket_id ${IN_TICKETS}` : ''", "restricted ? `AND ticket_id ${IN_TICKETS}` : ''",
+    "restricted ? `WHERE ticket_id ${IN_TICKETS}` : ''"],
   // `table` is typed 'llm_calls' | 'events'; the timeout as above.
   'src/ledger/sqlite/backup.ts': ['table', 'Math.max(0, Math.trunc(busyTimeoutMs))'],
 };

@@ -134,7 +134,10 @@ const statements = perConnection((db) => {
 /** The prepared statements of one connection. */
 type Statements = ReturnType<typeof statements>;
 
-function clear(db: Database, ...tables: string[]): void {
+/** cpr-meter's temp tables (each connection has its own). */
+type TempTable = 'facts_tickets' | 'facts_conversations' | 'facts_touched' | 'facts_dirty' | 'facts_fresh' | 'kept_fresh' | 'kept_models_fresh';
+
+function clear(db: Database, ...tables: TempTable[]): void {
   for (const table of tables) db.exec(`DELETE FROM temp.${table}`);
 }
 
