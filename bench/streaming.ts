@@ -1,27 +1,52 @@
 /**
- * Benchmark 2, streaming: a 100-chunk chat stream straight from the fake upstream and through
+ * Benchmark 2, streaming: a 100-chunk chat stream straight from the fake upstream, through the
+ * bare pass-through proxy (nothing parsed or recorded: the floor for any Node proxy, which on a
+ * small machine shares the cores with the load generator and the upstream), and through
  * cpr-meter (which asks for usage on the client's behalf and hides the usage chunk again).
  *
  * - Burst: the upstream writes the whole stream at once. Time to first chunk and total time at
- *   concurrency 1 and 16, and streams per second.
+ *   concurrency 1 and 16, streams per second, and the CPU time each proxy spends per stream.
  * - Paced: one event per millisecond. Each event's delay, from the upstream writing it to the
  *   client reading it, and whether events that left apart arrive together (held back and merged).
  *
- * The upstream runs in this process, so that its send times and the client's arrival times share
- * one clock; cpr-meter runs in its own process. Every stream's bytes must equal the direct ones.
+ * Rounds alternate the targets (their order rotating), and every difference and ratio is taken
+ * within a round. The upstream runs in this process, so that its send times and the client's
+ * arrival times share one clock; each proxy runs in its own process. Every stream's bytes must
+ * equal the direct ones.
  */
 import { Pool } from 'undici';
-import { startCprProcess, type Child } from './support/child.js';
+import { cpuTimeMs, startBareProxyProcess, startCprProcess, type Child } from './support/child.js';
 import { CHAT_HEADERS, STREAM_BODY } from './support/chat-request.js';
 import { PACE_HEADER, startFakeUpstream, STREAM_ID_HEADER, type FakeUpstream } from './support/fake-upstream.js';
-import { BUILD_DIR, buildSources } from './support/build.js';
+import { BENCH_BUILD_DIR, BUILD_DIR, buildSources } from './support/build.js';
 import type { BenchOptions } from './support/options.js';
 import { saveResults } from './support/results.js';
 import { PROFILE_DIR, scratchDir } from './support/scratch.js';
 import { median, percentile } from './support/stats.js';
 import { printTable, type Cell } from './support/table.js';
 
-type TargetName = 'direct' | 'cpr-meter';
+type TargetName = 'direct' | 'bare' | 'cpr-meter';
+
+/** One burst run of one target at one concurrency. */
+interface BurstRound {
+  ttfcP50: number;
+  ttfcP99: number;
+  totalP50: number;
+  totalP99: number;
+  streamsPerSecond: number;
+  /** CPU time of the proxy's process per stream; `null` for `direct` (the upstream shares this process). */
+  cpuUsPerStream: number | null;
+  mismatched: number;
+}
+
+/** One paced run of one target. */
+interface PacedRound {
+  delayP50: number;
+  delayP99: number;
+  merged: number;
+  events: number;
+  mismatched: number;
+}
 
 /** What one stream looked like from the client. */
 interface StreamSample {
@@ -85,7 +110,7 @@ export async function runStreamingBenchmark(options: BenchOptions) {
   const scratch = scratchDir('streaming');
   const sent = new Map<string, bigint[]>();
   let upstream: FakeUpstream | undefined;
-  let cpr: Child | undefined;
+  const children: Child[] = [];
   try {
     buildSources();
     upstream = await startFakeUpstream({
@@ -94,31 +119,39 @@ export async function runStreamingBenchmark(options: BenchOptions) {
         sent.get(streamId)![index] = at;
       },
     });
-    cpr = await startCprProcess(BUILD_DIR, upstream.baseUrl, scratch.file('ledger.db'), {
+    const bare = await startBareProxyProcess(BENCH_BUILD_DIR, upstream.baseUrl);
+    children.push(bare);
+    const cpr = await startCprProcess(BUILD_DIR, upstream.baseUrl, scratch.file('ledger.db'), {
       nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
     });
-    const targets: Record<TargetName, { pool: Pool; path: string }> = {
-      direct: { pool: new Pool(new URL(upstream.baseUrl).origin, { connections: 64 }), path: '/v1/chat/completions' },
-      'cpr-meter': { pool: new Pool(cpr.url, { connections: 64 }), path: '/v1/chat/completions' },
+    children.push(cpr);
+    const targets: Record<TargetName, { pool: Pool; path: string; pid: number | null }> = {
+      direct: { pool: new Pool(new URL(upstream.baseUrl).origin, { connections: 64 }), path: '/v1/chat/completions', pid: null },
+      bare: { pool: new Pool(bare.url, { connections: 64 }), path: '/v1/chat/completions', pid: bare.pid },
+      'cpr-meter': { pool: new Pool(cpr.url, { connections: 64 }), path: '/v1/chat/completions', pid: cpr.pid },
     };
     const names = Object.keys(targets) as TargetName[];
 
     // The bytes every client must get: the direct stream's.
     const reference = (await readStream(targets.direct.pool, targets.direct.path, CHAT_HEADERS)).body;
     const identical = (sample: StreamSample) => sample.body === reference;
-    process.stdout.write(`streaming: direct, cpr-meter; ${options.rounds} rounds; ${reference.length} bytes, ${reference.split('\n\n').length - 1} events per stream\n`);
+    process.stdout.write(`streaming: ${names.join(', ')}; ${options.rounds} rounds; ${reference.length} bytes, ${reference.split('\n\n').length - 1} events per stream\n`);
     for (const name of names) await runStreams(targets[name].pool, targets[name].path, CHAT_HEADERS, { connections: 16, durationS: Math.min(2, options.durationS) });
 
     // Burst: whole streams at concurrency 1 and 16.
-    const burst = new Map<string, Array<{ ttfcP50: number; ttfcP99: number; totalP50: number; totalP99: number; streamsPerSecond: number; mismatched: number }>>();
-    const paced = new Map<string, Array<{ delayP50: number; delayP99: number; merged: number; events: number; mismatched: number }>>();
+    const burst = new Map<string, BurstRound[]>();
+    const paced = new Map<string, PacedRound[]>();
     const pacedStreams = options.quick ? 10 : 30;
     let streamNumber = 0;
     for (let round = 0; round < options.rounds; round += 1) {
-      const order = round % 2 === 0 ? names : [...names].reverse();
+      // Rotate the order each round, so that no target always runs first (or right after another).
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const connections of [1, 16]) {
         for (const name of order) {
+          const { pid } = targets[name];
+          const cpuBefore = pid === null ? null : cpuTimeMs(pid);
           const { samples, streamsPerSecond } = await runStreams(targets[name].pool, targets[name].path, CHAT_HEADERS, { connections, durationS: options.durationS });
+          const cpuAfter = pid === null ? null : cpuTimeMs(pid);
           const key = `${connections}/${name}`;
           burst.set(key, [...(burst.get(key) ?? []), {
             ttfcP50: percentile(samples.map((s) => s.ttfcMs), 50),
@@ -126,6 +159,7 @@ export async function runStreamingBenchmark(options: BenchOptions) {
             totalP50: percentile(samples.map((s) => s.totalMs), 50),
             totalP99: percentile(samples.map((s) => s.totalMs), 99),
             streamsPerSecond,
+            cpuUsPerStream: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / samples.length,
             mismatched: samples.filter((s) => !identical(s)).length,
           }]);
         }
@@ -159,6 +193,8 @@ export async function runStreamingBenchmark(options: BenchOptions) {
       process.stdout.write(`  round ${round + 1}/${options.rounds} done\n`);
     }
 
+    /** The median over rounds of `f(mine, other's)`, both measured in the same round. */
+    const perRound = <T>(rounds: T[], others: T[], f: (mine: T, other: T) => number) => median(rounds.map((r, i) => f(r, others[i]!)));
     const rows: Cell[][] = [];
     const figures: Record<string, unknown> = {};
     for (const connections of [1, 16]) {
@@ -166,56 +202,72 @@ export async function runStreamingBenchmark(options: BenchOptions) {
       for (const name of names) {
         const rounds = at(name);
         const direct = at('direct');
+        const bare = at('bare');
         const figure = {
           ttfcP50Ms: median(rounds.map((r) => r.ttfcP50)),
           ttfcP99Ms: median(rounds.map((r) => r.ttfcP99)),
           totalP50Ms: median(rounds.map((r) => r.totalP50)),
           totalP99Ms: median(rounds.map((r) => r.totalP99)),
           streamsPerSecond: median(rounds.map((r) => r.streamsPerSecond)),
-          addedTtfcP50Ms: median(rounds.map((r, i) => r.ttfcP50 - direct[i]!.ttfcP50)),
-          addedTotalP50Ms: median(rounds.map((r, i) => r.totalP50 - direct[i]!.totalP50)),
-          streamsVsDirect: median(rounds.map((r, i) => r.streamsPerSecond / direct[i]!.streamsPerSecond)),
+          cpuUsPerStream: rounds.some((r) => r.cpuUsPerStream === null) ? null : median(rounds.map((r) => r.cpuUsPerStream!)),
+          addedTtfcP50Ms: perRound(rounds, direct, (r, d) => r.ttfcP50 - d.ttfcP50),
+          addedTotalP50Ms: perRound(rounds, direct, (r, d) => r.totalP50 - d.totalP50),
+          streamsVsDirect: perRound(rounds, direct, (r, d) => r.streamsPerSecond / d.streamsPerSecond),
+          ttfcP50MsOverBare: perRound(rounds, bare, (r, b) => r.ttfcP50 - b.ttfcP50),
+          totalP50MsOverBare: perRound(rounds, bare, (r, b) => r.totalP50 - b.totalP50),
+          streamsVsBare: perRound(rounds, bare, (r, b) => r.streamsPerSecond / b.streamsPerSecond),
           mismatchedStreams: rounds.reduce((sum, r) => sum + r.mismatched, 0),
           rounds,
         };
         figures[`burst/${connections}/${name}`] = figure;
-        rows.push([String(connections), name, figure.ttfcP50Ms, figure.ttfcP99Ms, figure.addedTtfcP50Ms, figure.totalP50Ms, figure.totalP99Ms, figure.addedTotalP50Ms, Math.round(figure.streamsPerSecond), `${(figure.streamsVsDirect * 100).toFixed(0)}%`, figure.mismatchedStreams]);
+        rows.push([
+          String(connections), name, figure.ttfcP50Ms, figure.ttfcP99Ms, figure.addedTtfcP50Ms, figure.ttfcP50MsOverBare,
+          figure.totalP50Ms, figure.totalP99Ms, figure.addedTotalP50Ms, figure.totalP50MsOverBare, Math.round(figure.streamsPerSecond),
+          `${(figure.streamsVsDirect * 100).toFixed(0)}%`, `${(figure.streamsVsBare * 100).toFixed(0)}%`, figure.cpuUsPerStream, figure.mismatchedStreams,
+        ]);
       }
     }
     printTable(
-      `Streaming, 100 chunks written at once (medians of ${options.rounds} rounds)`,
-      ['conc', 'target', 'TTFC p50 ms', 'TTFC p99 ms', '+TTFC p50', 'total p50 ms', 'total p99 ms', '+total p50', 'streams/s', 'vs direct', 'bytes differ'],
+      `Streaming, 100 chunks written at once (medians of ${options.rounds} rounds; differences and ratios taken within each round)`,
+      ['conc', 'target', 'TTFC p50 ms', 'TTFC p99 ms', '+TTFC vs direct', 'TTFC − bare', 'total p50 ms', 'total p99 ms', '+total vs direct', 'total − bare',
+        'streams/s', 'vs direct', 'vs bare', 'CPU µs/stream', 'bytes differ'],
       rows,
-      [0, 0, 3, 3, 3, 3, 3, 3, 0, 0, 0],
+      [0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0],
     );
     const pacedRows: Cell[][] = names.map((name) => {
       const rounds = paced.get(name)!;
-      const direct = paced.get('direct')!;
       const figure = {
         delayP50Ms: median(rounds.map((r) => r.delayP50)),
         delayP99Ms: median(rounds.map((r) => r.delayP99)),
-        addedDelayP50Ms: median(rounds.map((r, i) => r.delayP50 - direct[i]!.delayP50)),
+        addedDelayP50Ms: perRound(rounds, paced.get('direct')!, (r, d) => r.delayP50 - d.delayP50),
+        delayP50MsOverBare: perRound(rounds, paced.get('bare')!, (r, b) => r.delayP50 - b.delayP50),
         mergedEvents: rounds.reduce((sum, r) => sum + r.merged, 0),
         eventsPerStream: median(rounds.map((r) => r.events)),
         mismatchedStreams: rounds.reduce((sum, r) => sum + r.mismatched, 0),
         rounds,
       };
       figures[`paced/${name}`] = figure;
-      return [name, figure.delayP50Ms, figure.delayP99Ms, figure.addedDelayP50Ms, figure.eventsPerStream, figure.mergedEvents, figure.mismatchedStreams];
+      return [name, figure.delayP50Ms, figure.delayP99Ms, figure.addedDelayP50Ms, figure.delayP50MsOverBare, figure.eventsPerStream, figure.mergedEvents, figure.mismatchedStreams];
     });
     printTable(
       `Streaming, one event per ms: delay from the upstream's write to the client's read (${pacedStreams} streams x 100 events per round)`,
-      ['target', 'delay p50 ms', 'delay p99 ms', '+delay p50', 'events/stream', 'held back, merged', 'bytes differ'],
+      ['target', 'delay p50 ms', 'delay p99 ms', '+delay vs direct', 'delay − bare', 'events/stream', 'held back, merged', 'bytes differ'],
       pacedRows,
-      [0, 3, 3, 3, 0, 0, 0],
+      [0, 3, 3, 3, 3, 0, 0, 0],
     );
-    const ttfc1 = figures['burst/1/cpr-meter'] as { addedTtfcP50Ms: number };
-    const ttfc16 = figures['burst/16/cpr-meter'] as { addedTtfcP50Ms: number };
-    const pacedCpr = figures['paced/cpr-meter'] as { mergedEvents: number; mismatchedStreams: number };
+    type BurstFigure = { addedTtfcP50Ms: number; ttfcP50MsOverBare: number };
+    const ttfc1 = figures['burst/1/cpr-meter'] as BurstFigure;
+    const ttfc16 = figures['burst/16/cpr-meter'] as BurstFigure;
+    const pacedCpr = figures['paced/cpr-meter'] as { mergedEvents: number };
+    const pacedBare = figures['paced/bare'] as { mergedEvents: number };
     const targetsMet = {
       ttfcWithin1MsOfDirectAtConcurrency1: ttfc1.addedTtfcP50Ms <= 1,
       ttfcWithin1MsOfDirectAtConcurrency16: ttfc16.addedTtfcP50Ms <= 1,
+      ttfcWithin1MsOfBareAtConcurrency16: ttfc16.ttfcP50MsOverBare <= 1,
       chunksNotCoalesced: pacedCpr.mergedEvents === 0,
+      // Events merged because a process was not scheduled in time (2 cores, 4 busy processes)
+      // happen to any proxy: the bare proxy shows how many.
+      chunksNotCoalescedMoreThanBare: pacedCpr.mergedEvents <= pacedBare.mergedEvents,
       bytesIdentical: Object.values(figures).every((f) => (f as { mismatchedStreams: number }).mismatchedStreams === 0),
     };
     process.stdout.write(`targets: ${JSON.stringify(targetsMet)}\n`);
@@ -224,7 +276,7 @@ export async function runStreamingBenchmark(options: BenchOptions) {
     await Promise.all(Object.values(targets).map((t) => t.pool.close()));
     return results;
   } finally {
-    await cpr?.stop();
+    for (const child of children.reverse()) await child.stop();
     await upstream?.close();
     scratch.remove();
   }

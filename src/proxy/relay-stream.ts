@@ -9,9 +9,10 @@ import { clientResponseHeaders } from './upstream-headers.js';
 
 /**
  * Streams an SSE answer to the client chunk by chunk as it arrives, while a copy is tallied for
- * usage. When the proxy asked for usage on the client's behalf, events are re-framed one by one
- * to hide what the client did not ask for (the usage-only chunk and `"usage": null`); otherwise
- * the upstream's bytes pass through unchanged. The call is committed before the response ends.
+ * usage. When the proxy asked for usage on the client's behalf, what the client did not ask for
+ * (the usage-only chunk and `"usage": null`) is cut out of the events, which pass otherwise as
+ * they came; else the upstream's bytes pass through unchanged. The call is committed before the
+ * response ends.
  */
 export async function relayStream(exchange: Exchange, upstream: Dispatcher.ResponseData, deps: FinishDeps): Promise<void> {
   const { res, route, prepared } = exchange;
@@ -21,24 +22,33 @@ export async function relayStream(exchange: Exchange, upstream: Dispatcher.Respo
   headers['x-cpr-call-id'] = exchange.start.callId;
   res.writeHead(upstream.statusCode, headers);
 
+  /** Relays a piece; when the client's socket is full, what to wait for before the next (else `null`). */
+  const send = (piece: Buffer): Promise<unknown> | null => {
+    const out = relay.push(piece);
+    if (out === null || res.write(out)) return null;
+    return Promise.race([once(res, 'drain'), once(res, 'close')]);
+  };
   let timeToFirstChunkMs: number | null = null;
   let failure: unknown = null;
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      let pieces = [chunk];
+      let rest = chunk;
       if (timeToFirstChunkMs === null) {
         timeToFirstChunkMs = performance.now() - t0;
         // A first read holding many events (an upstream that answers in a burst, or a fast one
-        // read late) would reach the client only once all were re-framed: send its first event
+        // read late) would reach the client only once all were relayed: send its first event
         // on its own, so that the time to first chunk does not grow with the burst.
         const end = firstEventEnd(chunk);
-        if (end !== -1) pieces = [chunk.subarray(0, end), chunk.subarray(end)];
+        if (end !== -1) {
+          await send(chunk.subarray(0, end));
+          // Node's http corks the socket at a write and uncorks it on the next tick: let it
+          // flush now, or the first event waits for the rest of the burst all the same.
+          await new Promise<void>((resolve) => process.nextTick(resolve));
+          rest = chunk.subarray(end);
+        }
       }
-      for (const piece of pieces) {
-        const out = relay.push(piece);
-        if (out === null) continue;
-        if (!res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
+      const full = send(rest);
+      if (full !== null) await full;
     }
   } catch (error) {
     failure = error;
