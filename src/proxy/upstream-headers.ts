@@ -40,7 +40,7 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, options: Up
   return out;
 }
 
-/** The upstream's response headers to pass back, minus hop-by-hop ones (and the length, when the body is re-framed). */
+/** The upstream's response headers to pass back, minus hop-by-hop ones (and the length, when usage is cut out of the body). */
 export function clientResponseHeaders(
   headers: Record<string, string | string[] | undefined>,
   options: { dropLength: boolean },

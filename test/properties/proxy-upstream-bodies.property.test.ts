@@ -84,7 +84,7 @@ describe('the proxy, given arbitrary upstream answers', () => {
     );
   });
 
-  it('re-frames any chat event stream when it asked for usage itself, without failing the call', async () => {
+  it('cuts the usage it asked for itself out of any chat event stream, without failing the call', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(sseEvent, { maxLength: 12 }), async (events) => {
         upstream.enqueue(answerWith(200, 'text/event-stream', frame(events, [])));

@@ -29,7 +29,7 @@ describe('the stream tally on arbitrary SSE event sequences', () => {
     );
   });
 
-  it('relays any byte stream cut anywhere: unchanged when not re-framing, never a throw when re-framing', () => {
+  it('relays any byte stream cut anywhere: unchanged when not hiding usage, never a throw when hiding it', () => {
     const noise = fc.array(fc.oneof(fc.constant(''), fc.string({ maxLength: 12 }).map((s) => `: ${s.replace(/[\r\n]/g, '')}\n`),
       fc.constantFrom('retry: 10\n', 'id: 7\n', 'garbage\n', '\r\n')), { maxLength: 20 });
     fc.assert(
