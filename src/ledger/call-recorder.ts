@@ -36,13 +36,26 @@ export interface CallRecorderOptions {
   /** How often the buffer is retried. Default 1,000 ms. */
   retryIntervalMs?: number;
   /**
-   * Commit the calls recorded during one turn of the event loop together, in one transaction,
-   * at the end of that turn (`setImmediate`); each `record()` still resolves only once its call
-   * is committed (or buffered or dropped). Needs a ledger with `recordCallsSync`. A transaction
-   * per call costs SQLite a WAL commit per call; under concurrent load this is most of what
-   * recording costs. Default false: each call is committed inside its own `record()`.
+   * Commit calls together, many in one transaction: `true` commits the calls recorded during one
+   * turn of the event loop at the end of that turn (`setImmediate`); an object can make calls
+   * wait longer, so that calls made one after another share a transaction too. Each `record()`
+   * still resolves only once its call is committed (or buffered or dropped). Needs a ledger with
+   * `recordCallsSync`. A transaction per call costs SQLite a WAL commit per call; under load
+   * this is most of what recording costs. Default false: each call is committed inside its own
+   * `record()`.
    */
-  groupCommit?: boolean;
+  groupCommit?: boolean | GroupCommitOptions;
+}
+
+/** How long a group commit gathers calls. */
+export interface GroupCommitOptions {
+  /**
+   * The longest a call waits for its transaction, ms, counted from the first call of the group.
+   * 0: until the end of the turn of the event loop it was recorded in. Default 0.
+   */
+  maxDelayMs?: number;
+  /** A group holding this many calls is committed at once. Default 1,000. */
+  maxCalls?: number;
 }
 
 /** Called after each call is handed to the ledger (telemetry listens here). */
@@ -75,8 +88,12 @@ export class CallRecorder {
   readonly #loggedKinds = new Set<string>();
   readonly #listeners: CallListener[] = [];
   readonly #groupCommit: boolean;
-  /** Calls waiting for the group commit at the end of this turn, with what resolves their `record()`. */
+  readonly #maxDelayMs: number;
+  readonly #maxCalls: number;
+  /** Calls waiting for the group commit, with what resolves their `record()`. */
   #pending: Array<{ call: LlmCall; done: () => void }> = [];
+  /** The group commit's timer, while calls wait for one with `maxDelayMs` > 0. */
+  #commitTimer: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stats: RecorderStats = { recorded: 0, failedWrites: 0, buffered: 0, dropped: 0, failuresByKind: {} };
 
@@ -85,7 +102,10 @@ export class CallRecorder {
     this.#logger = logger;
     this.#bufferLimit = bufferLimit;
     this.#retryIntervalMs = retryIntervalMs;
-    this.#groupCommit = groupCommit && typeof ledger.recordCallsSync === 'function';
+    this.#groupCommit = groupCommit !== false && typeof ledger.recordCallsSync === 'function';
+    const { maxDelayMs = 0, maxCalls = 1_000 } = typeof groupCommit === 'object' ? groupCommit : {};
+    this.#maxDelayMs = Math.max(0, maxDelayMs);
+    this.#maxCalls = Math.max(1, Math.trunc(maxCalls));
   }
 
   /** Adds a listener called with every recorded call, whether or not the write succeeded. */
@@ -97,22 +117,30 @@ export class CallRecorder {
    * Commits one call. Resolves once the ledger has it (or it has been buffered or dropped);
    * never rejects.
    */
-  async record(call: LlmCall): Promise<void> {
-    if (this.#groupCommit) {
-      await new Promise<void>((done) => {
-        if (this.#pending.push({ call, done }) === 1) setImmediate(() => this.#commitPending());
-      });
-    } else {
-      try {
-        // While rows wait for retry the ledger is failing: do not wait for its lock, call after
-        // call (each wait would hold the event loop for the whole busy timeout).
-        await this.#write(call, this.#buffer.length === 0);
-        this.#stats.recorded += 1;
-      } catch (error) {
-        this.#failed(call, error);
-      }
+  record(call: LlmCall): Promise<void> {
+    if (!this.#groupCommit) return this.#recordNow(call);
+    // A promise and its `then`, not an async function: fewer promises on every call.
+    return new Promise<void>((done) => {
+      const waiting = this.#pending.push({ call, done });
+      if (waiting >= this.#maxCalls) this.#commitPending();
+      else if (waiting === 1) this.#scheduleCommit();
+    }).then(() => this.#notify(call));
+  }
+
+  async #recordNow(call: LlmCall): Promise<void> {
+    try {
+      // While rows wait for retry the ledger is failing: do not wait for its lock, call after
+      // call (each wait would hold the event loop for the whole busy timeout).
+      await this.#write(call, this.#buffer.length === 0);
+      this.#stats.recorded += 1;
+    } catch (error) {
+      this.#failed(call, error);
     }
-    // Listeners run here, in the caller's async context (a span's parent is the caller's), not in the commit's.
+    this.#notify(call);
+  }
+
+  /** Tells the listeners, in the caller's async context (a span's parent is the caller's), not in the commit's. */
+  #notify(call: LlmCall): void {
     for (const listener of this.#listeners) {
       try {
         listener(call);
@@ -120,6 +148,15 @@ export class CallRecorder {
         this.#logOnce(`listener:${kindOf(error)}`, 'a call listener threw', error);
       }
     }
+  }
+
+  #scheduleCommit(): void {
+    if (this.#maxDelayMs === 0) {
+      setImmediate(() => this.#commitPending());
+      return;
+    }
+    // Not unreferenced: a process with nothing else to do waits for its last calls to be committed.
+    this.#commitTimer = setTimeout(() => this.#commitPending(), this.#maxDelayMs);
   }
 
   #write(call: LlmCall, wait: boolean): Promise<void> | void {
@@ -133,6 +170,8 @@ export class CallRecorder {
    * each call is written again on its own, so that only the refused row is dropped.
    */
   #commitPending(): void {
+    if (this.#commitTimer) clearTimeout(this.#commitTimer);
+    this.#commitTimer = undefined;
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
@@ -197,11 +236,13 @@ export class CallRecorder {
   }
 
   /**
-   * Retries the buffered calls in order; stops at the first failure (a row the ledger refuses
-   * for itself is dropped and counted instead). Returns how many remain. Does not wait for
-   * another connection's lock unless `wait` is set.
+   * Commits the calls waiting for the group commit, then retries the buffered calls in order;
+   * stops at the first failure (a row the ledger refuses for itself is dropped and counted
+   * instead). Returns how many remain buffered. Does not wait for another connection's lock
+   * unless `wait` is set.
    */
   async flush({ wait = false }: { wait?: boolean } = {}): Promise<number> {
+    this.#commitPending();
     while (this.#buffer.length > 0) {
       try {
         await this.#write(this.#buffer[0]!, wait);

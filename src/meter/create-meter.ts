@@ -2,9 +2,10 @@ import type OpenAI from 'openai';
 import type { RequestHandler } from 'express';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { tryGetConversation } from '../context/conversation-context.js';
-import { ValidationError } from '../errors.js';
+import { ConfigError, ValidationError } from '../errors.js';
 import { costTracking, type CostTrackingOptions } from '../express/cost-tracking.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
+import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import type { RecordEventsResult } from '../ledger/ticket-ledger.js';
 import { createLogger } from '../logging/logger.js';
@@ -67,12 +68,19 @@ export function createMeter(options: MeterOptions = {}): Meter {
     { db: options.db, prices: typeof options.prices === 'string' ? options.prices : undefined, humanHourlyRate: options.humanHourlyRate },
     { CPR_DB: env.CPR_DB, CPR_PRICES: env.CPR_PRICES, CPR_HUMAN_HOURLY_RATE: env.CPR_HUMAN_HOURLY_RATE },
   );
+  const { commitDelayMs = 100 } = options;
+  if (!Number.isFinite(commitDelayMs) || commitDelayMs < 0) {
+    throw new ConfigError(`commitDelayMs must be a number of milliseconds, 0 or more (got ${String(commitDelayMs)}).`, { option: 'commitDelayMs' });
+  }
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
   const prices = new PriceBook({ overrides });
   const ledger = openSqliteLedger({ path: config.db });
-  const recorder = new CallRecorder({ ledger, logger });
+  // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
+  const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
+  // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
+  const recorder = new CallRecorder({ ledger, logger, groupCommit: { maxDelayMs: commitDelayMs } });
   recorder.onCall(createCallTelemetry());
   const linker = new AttributionLinker({ ledger, logger });
 
@@ -96,7 +104,11 @@ export function createMeter(options: MeterOptions = {}): Meter {
     config: { db: config.db, humanHourlyRate: config.humanHourlyRate },
     ledger, recorder, prices,
     record: (events) => record(events),
-    report: (reportOptions = {}) => buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now }),
+    report: async (reportOptions = {}) => {
+      // The calls recorded so far, still waiting for their group commit, are in the report.
+      await recorder.flush();
+      return buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now });
+    },
     middleware: (middlewareOptions = {}) =>
       costTracking({
         ...middlewareOptions,
@@ -115,7 +127,10 @@ export function createMeter(options: MeterOptions = {}): Meter {
       return record({ type: 'conversation.linked', conversationId: conversation, ticketId, ...rest });
     },
     async close() {
+      // One turn first: calls answered before close() hand their rows to the recorder on the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
       await recorder.close();
+      await checkpoints?.stop();
       await ledger.close();
     },
   };

@@ -16,6 +16,14 @@ export interface MeterOptions {
   logger?: Logger;
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The longest a recorded call waits to be written, ms: the calls made meanwhile are written
+   * together, in one transaction (a transaction per call would cost more than all the rest of
+   * recording). A report asked of the meter, and `close()`, write the waiting calls first. A
+   * process that dies loses the calls still waiting. 0 writes the calls of each turn of the
+   * event loop together at the end of that turn. No environment variable. Default 100.
+   */
+  commitDelayMs?: number;
   /** Environment to read defaults from. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }

@@ -7,21 +7,27 @@ export interface FixedAttribution {
   ticketId?: string | undefined;
 }
 
-/** True when a request carries `x-cpr-*` headers, which must not leave the process. */
-export function hasCprHeaders(headers: Headers): boolean {
-  for (const name of headers.keys()) if (name.startsWith('x-cpr-')) return true;
-  return false;
+/**
+ * The `x-cpr-*` headers of a request, by name, read in one pass; `null` when it has none (a
+ * call attributed by the middleware's context or the wrapper's options carries none).
+ */
+export function cprHeadersOf(headers: Headers): ReadonlyMap<string, string> | null {
+  let found: Map<string, string> | null = null;
+  for (const [name, value] of headers) if (name.startsWith('x-cpr-')) (found ??= new Map()).set(name, value);
+  return found;
 }
 
-/** Removes every `x-cpr-*` header, as the proxy does before forwarding. */
-export function stripCprHeaders(headers: Headers): void {
-  for (const name of [...headers.keys()]) if (name.startsWith('x-cpr-')) headers.delete(name);
+/** A copy of `headers` without the `x-cpr-*` ones (`cpr`), which must not leave the process. */
+export function withoutCprHeaders(headers: Headers, cpr: ReadonlyMap<string, string> | null): Headers {
+  const copy = new Headers(headers);
+  if (cpr !== null) for (const name of cpr.keys()) copy.delete(name);
+  return copy;
 }
 
 /** A header's id, or `undefined` when absent or invalid (a bad per-call id must not fail the call). */
-function headerId(headers: Headers, name: string): string | undefined {
-  const value = headers.get(name);
-  if (value === null || value === '') return undefined;
+function headerId(cpr: ReadonlyMap<string, string> | null, name: string): string | undefined {
+  const value = cpr?.get(name);
+  if (value === undefined || value === '') return undefined;
   try {
     return validateId(value, name);
   } catch {
@@ -31,12 +37,13 @@ function headerId(headers: Headers, name: string): string | undefined {
 
 /**
  * Who one call of a wrapped client belongs to, most specific first: the call's own `x-cpr-*`
- * headers, then the ids given to `wrapOpenAI`, then the current request's context (from the
- * middleware). When the conversation is named by a header or the options, the context's other
- * fields (its ticket, customer…) are not mixed in, since they belong to another conversation.
+ * headers (`cpr`, as {@link cprHeadersOf} reads them), then the ids given to `wrapOpenAI`, then
+ * the current request's context (from the middleware). When the conversation is named by a
+ * header or the options, the context's other fields (its ticket, customer…) are not mixed in,
+ * since they belong to another conversation.
  */
-export function resolveAttribution(headers: Headers, fixed: FixedAttribution): Attribution {
-  const fromHeader = (key: keyof Attribution) => headerId(headers, ATTRIBUTION_HEADERS[key]);
+export function resolveAttribution(cpr: ReadonlyMap<string, string> | null, fixed: FixedAttribution): Attribution {
+  const fromHeader = (key: keyof Attribution) => headerId(cpr, ATTRIBUTION_HEADERS[key]);
   const explicit = fromHeader('conversationId') ?? fixed.conversationId;
   const ctx = explicit === undefined ? tryGetConversation() : undefined;
   return {

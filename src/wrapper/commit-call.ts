@@ -13,7 +13,7 @@ export interface CommitDeps {
 /** A recorded call of a wrapped client, on its way upstream. */
 export interface PendingCall {
   start: CallStart;
-  prepared: PreparedRequest;
+  prepared: PreparedRequest<Buffer | string>;
   /** The signal the client aborts the request with (its own, SDK timeouts included). */
   signal: AbortSignal | null | undefined;
   deps: CommitDeps;
@@ -34,7 +34,9 @@ export function commitCall(call: PendingCall, outcome: CallOutcome): void {
   const latencyMs = performance.now() - call.start.t0;
   setImmediate(() => {
     try {
-      void call.deps.recorder.record({ ...buildCall(call.start, outcome, call.deps.prices), latencyMs });
+      const row = buildCall(call.start, outcome, call.deps.prices);
+      row.latencyMs = latencyMs;
+      void call.deps.recorder.record(row);
     } catch (error) {
       warnRecordingFailure('an LLM call could not be recorded', error);
     }

@@ -4,30 +4,31 @@ import { bufferedOutcome, cutBodyOutcome, streamOutcome } from '../recording/out
 import { SseRelay } from '../recording/sse-relay.js';
 import { commitCall, warnRecordingFailure, type PendingCall } from './commit-call.js';
 import { relayBody, type BodyEnd } from './relay-body.js';
+import { shareBody } from './shared-body.js';
 
 /**
- * A non-streamed answer: the caller gets the very `Response`, and a clone of it is read in the
- * background and recorded as the proxy's buffered relay records it. A body cut short (the
- * caller aborted, the connection died) is recorded too, with estimated usage.
+ * A non-streamed answer: the caller gets the very `Response`, whose body is read once, in the
+ * background, for both the caller and the recording (see {@link shareBody}), and recorded as
+ * the proxy's buffered relay records it. A body cut short (the caller aborted, the connection
+ * died) is recorded too, with estimated usage.
  */
 function recordBuffered(call: PendingCall, response: Response): Response {
   const { start, signal } = call;
-  const copy = response.clone();
   const requestId = upstreamRequestId((name) => response.headers.get(name));
-  copy.text().then(
-    (text) => {
-      let json: unknown;
+  const httpStatus = response.status;
+  shareBody(response, {
+    read({ json }) {
       try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
+        // Taken now, before the caller gets (and may change) the parsed body.
+        commitCall(call, bufferedOutcome({ provider: start.provider, operation: start.operation, httpStatus, json, upstreamRequestId: requestId }));
+      } catch (error) {
+        warnRecordingFailure('an LLM answer could not be recorded', error);
       }
-      commitCall(call, bufferedOutcome({ provider: start.provider, operation: start.operation, httpStatus: response.status, json, upstreamRequestId: requestId }));
     },
-    () => {
-      commitCall(call, cutBodyOutcome({ aborted: signal?.aborted === true, httpStatus: response.status, upstreamRequestId: requestId }));
+    failed() {
+      commitCall(call, cutBodyOutcome({ aborted: signal?.aborted === true, httpStatus, upstreamRequestId: requestId }));
     },
-  );
+  });
   return response;
 }
 

@@ -8,6 +8,10 @@ const RECORDED_PATHS: ReadonlyArray<readonly [string, Operation]> = [
   ['/embeddings', 'embeddings'],
 ];
 
+/** The operations of the URLs seen lately: parsing a URL costs more than the rest of this check. */
+const known = new Map<string, Operation | null>();
+const KNOWN_LIMIT = 256;
+
 /**
  * The operation a request of the OpenAI client is, or `null` when it is not recorded. Matches
  * `POST {baseURL}/chat/completions`, `/responses`, `/embeddings` and `/completions` by the end of
@@ -17,6 +21,17 @@ const RECORDED_PATHS: ReadonlyArray<readonly [string, Operation]> = [
  */
 export function recordedOperation(method: string, url: string): Operation | null {
   if (method.toUpperCase() !== 'POST') return null;
+  let operation = known.get(url);
+  if (operation === undefined) {
+    operation = operationOf(url);
+    // A client calls a handful of URLs (a query string may vary): remember them, within bounds.
+    if (known.size >= KNOWN_LIMIT) known.clear();
+    known.set(url, operation);
+  }
+  return operation;
+}
+
+function operationOf(url: string): Operation | null {
   let path: string;
   try {
     path = new URL(url).pathname.replace(/\/+$/, '');

@@ -44,8 +44,14 @@ afterAll(async () => {
 
 const chat = (headers: Record<string, string>, body: object) =>
   fetch(`${base}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-/** Waits for the wrapper's deferred writes. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * Writes the calls answered so far: the wrapper hands a call to the recorder on the turn after
+ * its answer, and the meter's group commit holds it until its delay passes or it is flushed.
+ */
+const settle = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  await meter.recorder.flush();
+};
 
 describe('createMeter: a chatbot server with the middleware, the wrapped client and the helpers', () => {
   it('computes the report of what the server recorded, by hand', async () => {
