@@ -1,18 +1,13 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWithConversation } from '../../src/express/index.js';
 import { ValidationError } from '../../src/errors.js';
 import type { Attribution } from '../../src/proxy/attribution.js';
 import { wrapOpenAI } from '../../src/wrapper/index.js';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello' }] };
 const rowsOf = (id: string) => h.rows().filter((r) => r.conversation_id === id);

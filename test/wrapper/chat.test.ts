@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wrapOpenAI } from '../../src/wrapper/index.js';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
 // gpt-4o-mini in the bundled price database: 0.15 input, 0.075 cached input, 0.6 output (USD / 1M).
 // Scripted usage: 1,200 input of which 1,024 cached, 300 output.
@@ -10,12 +10,7 @@ import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
 const USAGE = { input: 1200, cacheRead: 1024, output: 300 };
 const COST = 0.0002832;
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const lastRow = (conversationId: string) => eventually(() => h.rows().find((r) => r.conversation_id === conversationId));
 

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PriceBook, type PriceQuery } from '../../src/pricing/price-book.js';
 import type { UnitPrices } from '../../src/pricing/types.js';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 

@@ -1,16 +1,11 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/usage/estimate.js';
 import { wrapOpenAI } from '../../src/wrapper/index.js';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Where is my parcel?' }] };
 const as = (id: string, extra: { signal?: AbortSignal } = {}) => ({ headers: { 'x-cpr-conversation-id': id }, ...extra });

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useWrapperHarness } from './wrapper-harness.js';
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 const as = (id: string) => ({ headers: { 'x-cpr-conversation-id': id } });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
 // o3-mini: 1.1 input, 0.55 cached, 4.4 output per million. Usage: 2,000 input (1,536 cached),
 // 500 output of which 384 reasoning. 464 x 1.1 + 1536 x 0.55 + 500 x 4.4 = 510.4 + 844.8 + 2200
@@ -8,12 +8,7 @@ import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
 const USAGE = { input: 2000, cacheRead: 1536, output: 500, reasoning: 384 };
 const COST = 0.0035552;
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const rowOf = (conversationId: string) => eventually(() => h.rows().find((r) => r.conversation_id === conversationId));
 const as = (id: string) => ({ headers: { 'x-cpr-conversation-id': id } });

@@ -1,14 +1,9 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/proxy-harness.js';
-import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
+import { useWrapperHarness } from './wrapper-harness.js';
 
-let h: WrapperHarness;
-beforeAll(async () => {
-  h = await startWrapperHarness();
-});
-afterAll(async () => h.close());
-beforeEach(() => h.sim.reset());
+const h = useWrapperHarness();
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 const script = { text: 'Shipped yesterday.', usage: { input: 9, output: 3 } };

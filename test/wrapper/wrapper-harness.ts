@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { CallRecorder } from '../../src/ledger/call-recorder.js';
 import { openSqliteLedger, type SqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -43,4 +44,18 @@ export async function startWrapperHarness(): Promise<WrapperHarness> {
       dir.remove();
     },
   };
+}
+
+/**
+ * The harness of a test file: started before its tests, closed after them, the simulator reset
+ * before each. Returns a stand-in that reads the running harness.
+ */
+export function useWrapperHarness(): WrapperHarness {
+  let current: WrapperHarness | undefined;
+  beforeAll(async () => {
+    current = await startWrapperHarness();
+  });
+  afterAll(async () => current?.close());
+  beforeEach(() => current!.sim.reset());
+  return new Proxy({} as WrapperHarness, { get: (_, key) => current![key as keyof WrapperHarness] });
 }
