@@ -4,7 +4,7 @@ import { addSpend, emptySpend, emptyTally, money, toFigures } from './figures.js
 import type { Tally } from './figures.js';
 import { periodKey } from './period-key.js';
 import { NO_GROUP_KEY } from './types.js';
-import type { GroupBy, LlmSpend, ModelReport, ModelSpend, Report, ReportInput, TicketFacts, TicketOutcome } from './types.js';
+import type { GroupBy, ModelReport, ModelSpend, Report, ReportInput, TicketClass, TicketFacts } from './types.js';
 
 /** Options of {@link computeReport}. */
 export interface ComputeReportOptions {
@@ -13,18 +13,11 @@ export interface ComputeReportOptions {
 }
 
 /** Tickets in scope on the same path (one ticket, or a {@link TicketClass}), their amounts summed. */
-interface Scoped extends TicketOutcome {
-  tickets: number;
-  category: string | null;
-  channel: string | null;
+interface Scoped extends Omit<TicketClass, 'day'> {
   /** Resolution time when resolved, else opening time (or its UTC day, for a class): what a period group is keyed by. */
   keyTime: number;
-  conversations: number;
-  conversationsWithLlmCalls: number;
-  llm: LlmSpend;
   /** Its spend per model; empty for a class. */
   models: readonly ModelSpend[];
-  humanCostUsd: number;
 }
 
 /**

@@ -26,9 +26,9 @@ const REVIEWED: Record<string, string[]> = {
   // The report's SQL, built from constant fragments: column lists (and one `?` per column),
   // sums, the kept-ticket filter, the temp-table restrictions, and the facts SQL's own parts.
   // `table` is typed as the union of cpr-meter's temp table names.
-  'src/ledger/sqlite/report-cache.ts': ['FACTS_TEMP_TABLES', "FACTS_COLUMNS.join(', ')", "KEPT_COLUMNS.join(', ')",
-    "KEPT_MODEL_COLUMNS.join(', ')", "KEPT_COLUMNS.map(() => '?').join(', ')", "KEPT_MODEL_COLUMNS.map(() => '?').join(', ')",
-    'columns', 'KEPT_IN_WINDOW', 'SUM_SPEND', 'notUnstable', 'table', 'ticketFactsSql({ restricted: false })',
+  'src/ledger/sqlite/report-cache.ts': ['FACTS_TEMP_TABLES', 'columns', 'keptColumns', 'keptModelColumns',
+    "KEPT_COLUMNS.map(() => '?').join(', ')", "KEPT_MODEL_COLUMNS.map(() => '?').join(', ')", 'NOT_SET_APART',
+    'KEPT_IN_WINDOW', 'SUM_SPEND', 'notUnstable', 'table', 'ticketFactsSql({ restricted: false })',
     'ticketFactsSql({ restricted: true })'],
   // `restricted` is a boolean: it only chooses between constant fragments.
   'src/ledger/sqlite/ticket-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'SPEND_COLUMNS', 'callGroups(restricted)',

@@ -26,10 +26,15 @@ interface Refresh {
 }
 
 const columns = FACTS_COLUMNS.join(', ');
+const keptColumns = KEPT_COLUMNS.join(', ');
+const keptModelColumns = KEPT_MODEL_COLUMNS.join(', ');
+
+/** Tickets a report reads some other way than as kept: the ones it recomputes for its window, and the ones refreshed. */
+const NOT_SET_APART = `ticket_id NOT IN (SELECT ticket_id FROM temp.facts_tickets)
+  AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`;
 
 /** Kept tickets a report over [@from, @to) counts as they were kept: in scope, and no fact at or after @to, and not set apart. */
-const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to
-  AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_tickets) AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`;
+const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to AND ${NOT_SET_APART}`;
 const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens), SUM(cached_tokens), SUM(output_tokens),
   SUM(reasoning_tokens), TOTAL(cost_usd)`;
 
@@ -80,9 +85,9 @@ SELECT conversation_id FROM conversation_links WHERE at >= @to`;
 const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS facts_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
-  CREATE TEMP TABLE IF NOT EXISTS facts_fresh (${FACTS_COLUMNS.join(', ')});
-  CREATE TEMP TABLE IF NOT EXISTS kept_fresh (${KEPT_COLUMNS.join(', ')});
-  CREATE TEMP TABLE IF NOT EXISTS kept_models_fresh (${KEPT_MODEL_COLUMNS.join(', ')});`;
+  CREATE TEMP TABLE IF NOT EXISTS facts_fresh (${columns});
+  CREATE TEMP TABLE IF NOT EXISTS kept_fresh (${keptColumns});
+  CREATE TEMP TABLE IF NOT EXISTS kept_models_fresh (${keptModelColumns});`;
 
 /** Temp tables and statements of one connection (temp tables are per connection too). */
 const statements = perConnection((db) => {
@@ -119,10 +124,9 @@ const statements = perConnection((db) => {
     readAllFresh: db.prepare(`SELECT ${columns} FROM temp.facts_fresh`).raw(),
     insertKeptFresh: db.prepare(`INSERT INTO temp.kept_fresh VALUES (${KEPT_COLUMNS.map(() => '?').join(', ')})`),
     insertKeptModelFresh: db.prepare(`INSERT INTO temp.kept_models_fresh VALUES (${KEPT_MODEL_COLUMNS.map(() => '?').join(', ')})`),
-    installKept: db.prepare(`INSERT INTO main.report_ticket_facts (${KEPT_COLUMNS.join(', ')})
-      SELECT ${KEPT_COLUMNS.join(', ')} FROM temp.kept_fresh`),
-    installKeptModels: db.prepare(`INSERT INTO main.report_ticket_models (${KEPT_MODEL_COLUMNS.join(', ')})
-      SELECT ${KEPT_MODEL_COLUMNS.join(', ')} FROM temp.kept_models_fresh`),
+    installKept: db.prepare(`INSERT INTO main.report_ticket_facts (${keptColumns}) SELECT ${keptColumns} FROM temp.kept_fresh`),
+    installKeptModels: db.prepare(`INSERT INTO main.report_ticket_models (${keptModelColumns})
+      SELECT ${keptModelColumns} FROM temp.kept_models_fresh`),
     deleteDirty: db.prepare('DELETE FROM main.report_ticket_facts WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
     deleteDirtyModels: db.prepare('DELETE FROM main.report_ticket_models WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_dirty)'),
     deleteAll: db.prepare('DELETE FROM main.report_ticket_facts'),

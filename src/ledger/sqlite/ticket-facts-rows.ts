@@ -15,16 +15,15 @@ import { ticketStatus, type StatusChange } from '../../tickets/ticket-status.js'
  *   {@link TicketClass} ({@link classRowToClass}).
  */
 
+/** The LLM spend columns of both kept tables, in the order of {@link spendValues}. */
+const SPEND_COLUMNS = ['calls', 'unpriced', 'estimated', 'input_tokens', 'cached_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const;
+
 /** The columns of `report_ticket_facts`, in order. */
 export const KEPT_COLUMNS = ['ticket_id', 'opened_at', 'last_at', 'key_time', 'key_day', 'outcome', 'category', 'channel',
-  'conversations', 'with_calls', ...spendColumns(), 'human_cost_usd', 'human_unpriced_seconds'] as const;
+  'conversations', 'with_calls', ...SPEND_COLUMNS, 'human_cost_usd', 'human_unpriced_seconds'] as const;
 
 /** The columns of `report_ticket_models`, in order. */
-export const KEPT_MODEL_COLUMNS = ['ticket_id', 'model', 'key_time', 'last_at', ...spendColumns()] as const;
-
-function spendColumns() {
-  return ['calls', 'unpriced', 'estimated', 'input_tokens', 'cached_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const;
-}
+export const KEPT_MODEL_COLUMNS = ['ticket_id', 'model', 'key_time', 'last_at', ...SPEND_COLUMNS] as const;
 
 const DAY = 86_400_000;
 const RESOLVED = 1;

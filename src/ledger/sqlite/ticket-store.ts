@@ -14,9 +14,7 @@ export interface InsertEventsResult {
   duplicates: number;
 }
 
-
-const statements = perConnection((db) => {
-  return {
+const statements = perConnection((db) => ({
     event: db.prepare(`INSERT INTO events (event_id, type, at, body) VALUES (?, ?, ?, ?)
       ON CONFLICT (event_id) DO NOTHING`),
     // Attributes merge: the value of the latest event (by time, then arrival) that has one wins.
@@ -45,8 +43,7 @@ const statements = perConnection((db) => {
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     fixed: db.prepare(`INSERT INTO fixed_costs (seq, amount_usd, from_at, to_at, applies_to, category, note)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
-  };
-});
+}));
 
 /** The prepared statements of one connection. */
 type Statements = ReturnType<typeof statements>;
