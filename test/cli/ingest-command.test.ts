@@ -34,7 +34,7 @@ describe('cpr-meter ingest', () => {
     const first = await runCli(['ingest', path, '--db', db]);
     expect(first.error).toBeNull();
     expect(first.stdout).toBe(`accepted ${SCENARIO_EVENTS.length}, duplicates 0\n`);
-    expect(first.stderr).toBe(''); // not a terminal: no progress bar
+    expect(first.stderr).toBe(`cpr-meter: created a new ledger at ${db}\n`); // not a terminal: no progress bar
     const second = await runCli(['ingest', path], { env: { CPR_DB: db } });
     expect(second.stdout).toBe(`accepted 0, duplicates ${SCENARIO_EVENTS.length}\n`);
   });
