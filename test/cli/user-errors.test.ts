@@ -40,6 +40,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ['report with an invalid date', ['report', '--db', ledger, '--from', 'yesterday'], /Invalid --from: expected a date/],
   ['report in an unknown format', ['report', '--db', ledger, '--format', 'pdf'], /--format must be one of table, json, csv, html; got "pdf"/],
   ['report to a directory that does not exist', ['report', '--db', ledger, '--out', dir.file('no/such/dir/report.html')], /Cannot write --out .*report\.html: its directory does not exist\./],
+  ['report grouped by an unknown key', ['report', '--db', ledger, '--group-by', 'agent'], /Invalid --group-by: expected one of category, channel, day, week, month/],
   ['report with a bad hourly rate', ['report', '--db', ledger, '--human-hourly-rate', 'forty'], /--human-hourly-rate must be a number/],
   // ingest (was: a raw ENOENT stack)
   ['ingest of a file that does not exist', ['ingest', dir.file('nothere.jsonl'), '--db', ledger], /^cpr-meter: Cannot read .*nothere\.jsonl: no such file\.$/m],
@@ -59,6 +60,8 @@ const cases: Array<[string, string[], RegExp]> = [
   // serve (options are checked before anything is opened)
   ['serve on a port that is not a number', ['serve', '--port', 'http', '--db', dir.file('serve.db')], /--port \(CPR_PORT\) must be an integer/],
   ['serve with a price file that does not exist', ['serve', '--port', '0', '--db', dir.file('serve.db'), '--prices', dir.file('prices.json')], /Cannot read the price file .*prices\.json \(--prices \/ CPR_PRICES\)/],
+  ['serve on an address that is not this machine\'s', ['serve', '--port', '0', '--db', dir.file('serve.db'), '--host', '192.0.2.1', '--admin-token', 'a-token'],
+    /^cpr-meter: Cannot listen on 192\.0\.2\.1: it is not an address of this machine\. Set --host or CPR_HOST/],
   ['serve with a misspelt option', ['serve', '--upstrem', 'http://127.0.0.1:9/v1'], /unknown option '--upstrem' \(did you mean --upstream\?\)\. See 'cpr-meter serve --help'\./],
 ];
 
