@@ -6,6 +6,7 @@ import { ValidationError } from '../errors.js';
 import { jsonErrorPosition } from '../api/json-error-position.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import type { CprEvent } from '../tickets/types.js';
+import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 import { DEFAULT_DB_PATH, ledgerPathOf } from './ledger-path.js';
 import type { CliOutput, TicketCommandDeps } from './report-command.js';
 
@@ -74,6 +75,7 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
       const dbPath = ledgerPathOf(options.db, env);
       // Events may come before the proxy's first call, so ingest creates a missing ledger, and says so.
       const created = dbPath !== ':memory:' && !existsSync(dbPath);
+      if (!created && dbPath !== ':memory:') checkLedgerFile(dbPath);
       const ledger = await deps.openLedger(dbPath);
       if (created) stderr.write(`cpr-meter: created a new ledger at ${dbPath}\n`);
       try {

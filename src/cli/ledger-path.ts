@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { LedgerError } from '../errors.js';
+import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 
 /** Default ledger file when neither `--db` nor `CPR_DB` is given. */
 export const DEFAULT_DB_PATH = './cpr-meter.db';
@@ -12,7 +13,8 @@ export function ledgerPathOf(option: string | undefined, env: Record<string, str
 }
 
 /**
- * Throws a `LedgerError` (`LEDGER_NOT_FOUND`) naming the path when no ledger file is there.
+ * Throws a `LedgerError` (`LEDGER_NOT_FOUND`) naming the path when no ledger file is there, or
+ * (`LEDGER_NOT_A_LEDGER`) when the file is another application's database.
  * Commands that read or change an existing ledger (`report`, `reprice`, `prune`, `backup`) call
  * it first: opening a mistyped path would create a new, empty ledger and report zeros from it.
  */
@@ -28,4 +30,5 @@ export function requireLedgerFile(path: string): void {
     );
   }
   if (!isFile) throw new LedgerError(`${path} is not a ledger file (it is a directory or a device). Give the ledger's file with --db (or CPR_DB).`, { path, code: 'LEDGER_NOT_FOUND' });
+  checkLedgerFile(path);
 }

@@ -9,6 +9,7 @@ import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoi
 import { startReportThread } from '../ledger/sqlite/report-thread.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
@@ -76,6 +77,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
+  if (!ledgerCreated && config.db !== ':memory:') checkLedgerFile(config.db);
   const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigrated } from '../support/open-test-db.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -11,7 +12,20 @@ const ledger = dir.file('ledger.db');
 const missing = dir.file('ledgr.db');
 const events = dir.file('events.jsonl');
 const badJson = dir.file('prices-bad.json');
+const appDb = dir.file('app.db');
+const appTables = () => {
+  const db = new BetterSqlite3(appDb, { readonly: true });
+  try {
+    return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+  } finally {
+    db.close();
+  }
+};
 beforeAll(() => {
+  // Another application's database, given by mistake: its tables and nothing of cpr-meter's.
+  const app = new BetterSqlite3(appDb);
+  app.exec('CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE orders (id INTEGER PRIMARY KEY)');
+  app.close();
   openMigrated(ledger).close();
   writeFileSync(events, `${JSON.stringify({ type: 'ticket.opened', ticketId: 'T-1' })}\n`);
   writeFileSync(badJson, '{"models": {"acme": {"input": 1,,}}}');
@@ -37,6 +51,8 @@ const cases: Array<[string, string[], RegExp]> = [
   // report
   ['report on a ledger that does not exist', ['report', '--db', missing], /^cpr-meter: No ledger at .*ledgr\.db: the file does not exist\. Check --db \(or CPR_DB\)/],
   ['report on a directory', ['report', '--db', dir.file('a-directory')], /a-directory is not a ledger file/],
+  ['report on a text file', ['report', '--db', events], /events\.jsonl is not a SQLite database, so not a cpr-meter ledger\. Check --db \(or CPR_DB\)\.$/m],
+  ['report on another application\'s database', ['report', '--db', appDb], /app\.db is a SQLite database but not a cpr-meter ledger \(it holds orders, users\); nothing was written to it\./],
   ['report with an invalid date', ['report', '--db', ledger, '--from', 'yesterday'], /Invalid --from: expected a date/],
   ['report in an unknown format', ['report', '--db', ledger, '--format', 'pdf'], /--format must be one of table, json, csv, html; got "pdf"/],
   ['report to a directory that does not exist', ['report', '--db', ledger, '--out', dir.file('no/such/dir/report.html')], /Cannot write --out .*report\.html: its directory does not exist\./],
@@ -45,6 +61,7 @@ const cases: Array<[string, string[], RegExp]> = [
   // ingest (was: a raw ENOENT stack)
   ['ingest of a file that does not exist', ['ingest', dir.file('nothere.jsonl'), '--db', ledger], /^cpr-meter: Cannot read .*nothere\.jsonl: no such file\.$/m],
   ['ingest of a directory', ['ingest', dir.file('a-directory'), '--db', ledger], /Cannot read .*a-directory: it is not a file\./],
+  ['ingest into another application\'s database', ['ingest', events, '--db', appDb], /app\.db is a SQLite database but not a cpr-meter ledger/],
   ['ingest of malformed JSON', ['ingest', badJson, '--db', ledger], /prices-bad\.json line 1: malformed JSON at column \d+\./],
   // reprice
   ['reprice on a ledger that does not exist', ['reprice', '--db', missing], /No ledger at .*ledgr\.db/],
@@ -62,6 +79,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ['serve with a price file that does not exist', ['serve', '--port', '0', '--db', dir.file('serve.db'), '--prices', dir.file('prices.json')], /Cannot read the price file .*prices\.json \(--prices \/ CPR_PRICES\)/],
   ['serve on an address that is not this machine\'s', ['serve', '--port', '0', '--db', dir.file('serve.db'), '--host', '192.0.2.1', '--admin-token', 'a-token'],
     /^cpr-meter: Cannot listen on 192\.0\.2\.1: it is not an address of this machine\. Set --host or CPR_HOST/],
+  ['serve on another application\'s database', ['serve', '--port', '0', '--db', appDb], /app\.db is a SQLite database but not a cpr-meter ledger/],
   ['serve with a misspelt option', ['serve', '--upstrem', 'http://127.0.0.1:9/v1'], /unknown option '--upstrem' \(did you mean --upstream\?\)\. See 'cpr-meter serve --help'\./],
 ];
 
@@ -69,6 +87,13 @@ describe('user errors in the CLI: one line, no stack, exit code 1', () => {
   it.each(cases)('%s', async (_name, args, pattern) => {
     expectOneLine(await runCommand(args), pattern);
   }, 30_000);
+
+  it('writes nothing into another application\'s database it refused (before, report, serve and ingest added their tables to it)', async () => {
+    for (const args of [['report', '--db', appDb], ['prune', '--older-than-days', '1', '--db', appDb], ['ingest', events, '--db', appDb]]) {
+      expect((await runCommand(args)).code).toBe(1);
+    }
+    expect(appTables()).toEqual(['orders', 'users']);
+  }, 60_000);
 
   it('creates no file when it refuses a ledger path (report used to create an empty ledger and print zeros)', async () => {
     const path = dir.file('typo/ledgr.db');
