@@ -74,10 +74,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides });
-  // The SDK (when --otel asks for one) must be registered before the instruments are made.
-  const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
   if (!ledgerCreated && config.db !== ':memory:') checkLedgerFile(config.db);
+  // The SDK (when --otel asks for one) must be registered before the instruments are made.
+  const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
@@ -144,7 +144,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (error) {
-    await release();
+    // The reason it did not start is what the user must read; a failure to clean up is only logged.
+    await release().catch((cause: unknown) => logger.warn('closing after a failed start failed', { error: (cause as Error).message }));
     // A ledger this start created, empty, is not left behind by a start that failed.
     if (ledgerCreated) for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
     throw listenError(error, { host: config.host, port: config.port });
