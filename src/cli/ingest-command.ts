@@ -23,9 +23,11 @@ export async function readEventLines(
   const receivedAt = now();
   let lineNumber = 0;
   let bytes = 0;
-  for await (const line of lines) {
+  for await (const read of lines) {
     lineNumber += 1;
-    bytes += Buffer.byteLength(line) + 1;
+    bytes += Buffer.byteLength(read) + 1;
+    // A file saved by Excel or PowerShell starts with a byte-order mark, which JSON.parse refuses.
+    const line = lineNumber === 1 ? read.replace(/^\uFEFF/, '') : read;
     onProgress?.(bytes);
     if (line.trim() === '') continue;
     let value: unknown;

@@ -60,6 +60,15 @@ describe('cpr-meter ingest', () => {
     expect(error?.message).toBe(`${path} line 2: malformed JSON at column 26.`);
   });
 
+  it('reads a file that starts with a byte-order mark (Excel, PowerShell), as the same events', async () => {
+    const path = file('bom.jsonl', SCENARIO_EVENTS.map((e) => JSON.stringify(e)));
+    writeFileSync(path, `\uFEFF${SCENARIO_EVENTS.map((e) => JSON.stringify(e)).join('\r\n')}\r\n`);
+    const { error, stdout } = await runCli(['ingest', path, '--db', db]);
+    expect(error).toBeNull(); // before: "line 1: malformed JSON at column 1"
+    expect(stdout).toBe(`accepted ${SCENARIO_EVENTS.length}, duplicates 0\n`);
+    expect(eventCount()).toBe(SCENARIO_EVENTS.length);
+  });
+
   it('shows a progress bar on a terminal', async () => {
     const path = file('events.jsonl', SCENARIO_EVENTS.map((e) => JSON.stringify(e)));
     const { stderr, stdout } = await runCli(['ingest', path, '--db', db], { tty: true });
