@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { TimeWindow } from '../ledger/ledger.js';
+import { INSTANT_FORMS, parseInstant as parseDate } from '../time/parse-instant.js';
 import { GROUP_BYS } from './types.js';
 import type { GroupBy } from './types.js';
 
@@ -24,24 +25,18 @@ export interface ResolvedReportOptions {
   groupBy: GroupBy | undefined;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-
 /**
- * Parses a window bound: `2026-10-01` (UTC midnight), an ISO 8601 date-time with a zone, or a
- * `Date`. Throws a `ValidationError` naming `option`.
+ * Parses a window bound with the one date parser of every input ({@link parseDate}): `2026-10-01`
+ * (UTC midnight), an ISO 8601 date-time with a zone, or a `Date`. A date that does not exist
+ * (`2026-02-30`) is refused, not read as the next month's. Throws a `ValidationError` naming `option`.
  */
 export function parseInstant(value: string | Date, option: string): number {
-  const ms = value instanceof Date ? value.getTime()
-    : DATE_ONLY.test(value) || DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new ValidationError(
-      `Invalid "${option}": expected a date (2026-10-01) or an ISO 8601 date-time with a time zone `
-        + `(2026-10-01T00:00:00Z), got ${JSON.stringify(String(value))}.`,
-      { field: option },
-    );
-  }
-  return ms;
+  const parsed = parseDate(value);
+  if (parsed.ok) return parsed.ms;
+  const message = parsed.problem === 'form'
+    ? `Invalid "${option}": expected ${INSTANT_FORMS}, got ${JSON.stringify(String(value))}.`
+    : `Invalid "${option}": ${JSON.stringify(String(value))} ${parsed.reason}.`;
+  throw new ValidationError(message, { field: option });
 }
 
 /**

@@ -2,6 +2,7 @@ import { EVENT_TYPES } from './types.js';
 import type { CprEvent, TicketRef } from './types.js';
 import { eventSchema } from './event-schema.js';
 import type { ParsedEvent } from './event-schema.js';
+import { parseInstant } from '../time/parse-instant.js';
 
 /** Why a batch was rejected: the first invalid event's position and field. */
 export interface EventValidationError {
@@ -83,7 +84,11 @@ function typeOf(item: unknown): string | null {
   return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type) ? type : null;
 }
 
-const toMs = (value: string | Date): number => (typeof value === 'string' ? Date.parse(value) : value.getTime());
+/** The schema has checked the value with the same parser: here it only gives the time. */
+const toMs = (value: string | Date): number => {
+  const parsed = parseInstant(value);
+  return parsed.ok ? parsed.ms : Number.NaN;
+};
 
 /** Applies defaults and the checks that span fields; returns the validated shape. */
 function normalise(data: ParsedEvent, receivedAt: number): Outcome {
