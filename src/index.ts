@@ -34,13 +34,15 @@ export type { BackupLedgerOptions, BackupResult } from './ledger/sqlite/backup.j
 export { pruneCalls } from './ledger/sqlite/prune.js';
 export type { PruneCallsOptions, PruneResult } from './ledger/sqlite/prune.js';
 export type { CallLedger, TimeWindow } from './ledger/ledger.js';
-export type { TicketLedger, RecordEventsResult } from './ledger/ticket-ledger.js';
+export type { TicketLedger, RecordEventsResult, EventConflict } from './ledger/ticket-ledger.js';
 export { CallRecorder } from './ledger/call-recorder.js';
 export type { LlmCall, CallStatus } from './ledger/types.js';
 
 export { validateEvents } from './tickets/validate-events.js';
 export type { CprEvent } from './tickets/types.js';
 export type { CprEventInput } from './tickets/event-schema.js';
+export type { EventsAnswer, EventConflictReport } from './tickets/events-answer.js';
+export type { EventWarning } from './tickets/unknown-fields.js';
 export { computeReport } from './reports/compute-report.js';
 export { formatReport } from './reports/format-report.js';
 export type { ReportFormat } from './reports/format-report.js';

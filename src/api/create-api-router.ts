@@ -5,6 +5,7 @@ import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
 import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
+import { eventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import { adminAuth } from './admin-auth.js';
 import { apiErrorHandler } from './api-error-handler.js';
@@ -27,7 +28,7 @@ export interface ApiRouterOptions {
 /**
  * The event and report API, mounted by the server at `/api`:
  * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
- * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&format=` answers the report
+ * `{ accepted, duplicates, conflicts, warnings }` (see {@link eventsAnswer}); `GET /report?from=&to=&groupBy=&format=` answers the report
  * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
@@ -44,7 +45,8 @@ export function createApiRouter({
     const result = validateEvents(input, { now });
     if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
     const stored = await ledger.recordEvents(result.events);
-    res.json({ accepted: stored.accepted, duplicates: stored.duplicates });
+    const batch = Array.isArray(input);
+    res.json(eventsAnswer({ stored, warnings: result.warnings, position: (i) => (batch ? i : null) }));
   });
 
   router.get('/report', async (req: Request, res: Response) => {

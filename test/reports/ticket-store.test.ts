@@ -20,8 +20,8 @@ describe('ticket store', () => {
       { type: 'ticket.opened', ticketId: 'T1' },
       { type: 'ticket.opened', ticketId: 'T1' },
     ]);
-    expect(insertEvents(t.db, batch)).toEqual({ accepted: 3, duplicates: 1 });
-    expect(insertEvents(t.db, batch.slice(0, 1))).toEqual({ accepted: 0, duplicates: 1 });
+    expect(insertEvents(t.db, batch)).toEqual({ accepted: 3, duplicates: 1, conflicts: [] });
+    expect(insertEvents(t.db, batch.slice(0, 1))).toEqual({ accepted: 0, duplicates: 1, conflicts: [] });
     expect(count('events')).toBe(3);
   });
 

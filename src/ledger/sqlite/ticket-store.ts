@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
+import { eventContentHash } from '../../tickets/event-content-hash.js';
+import type { EventConflict, RecordEventsResult } from '../ticket-ledger.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
 import type { FixedCost, ReportInput } from '../../reports/types.js';
@@ -7,16 +9,13 @@ import { readReportTickets, updateKeptTickets } from './report-cache.js';
 import { SPEND_COLUMNS } from './ticket-facts-sql.js';
 import { toModelSpend } from './ticket-facts-rows.js';
 
-/** Counts of {@link insertEvents}. */
-export interface InsertEventsResult {
-  accepted: number;
-  /** Events skipped because their `eventId` was already stored (or came earlier in the batch). */
-  duplicates: number;
-}
+/** Counts of {@link insertEvents}: the ledger's {@link RecordEventsResult}. */
+export type InsertEventsResult = RecordEventsResult;
 
 const statements = perConnection((db) => ({
-    event: db.prepare(`INSERT INTO events (event_id, type, at, body) VALUES (?, ?, ?, ?)
+    event: db.prepare(`INSERT INTO events (event_id, type, at, body, content_hash) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (event_id) DO NOTHING`),
+    storedHash: db.prepare('SELECT content_hash FROM events WHERE event_id = ?').pluck(),
     // Attributes merge: the value of the latest event (by time, then arrival) that has one wins.
     ticket: db.prepare(`INSERT INTO tickets (ticket_id, opened_at, category, category_at, channel, channel_at,
         customer_id, customer_id_at)
@@ -50,21 +49,31 @@ type Statements = ReturnType<typeof statements>;
 
 /**
  * Stores validated events in ONE transaction: the whole batch or, when anything fails, nothing.
- * An event whose `eventId` is already stored, or came earlier in the same batch, is skipped
- * and counted as a duplicate.
+ * An event whose `eventId` is already stored, or came earlier in the same batch, is skipped:
+ * counted as a duplicate when its content is the stored one's (see {@link eventContentHash}),
+ * listed as a conflict, with its index in `events`, when it is not.
  */
 export function insertEvents(db: Database, events: readonly CprEvent[]): InsertEventsResult {
   const s = statements(db);
   return db.transaction((): InsertEventsResult => {
     let accepted = 0;
-    for (const event of events) {
-      const info = s.event.run(event.eventId, event.type, event.at, JSON.stringify(event));
-      if (info.changes === 0) continue;
+    let duplicates = 0;
+    const conflicts: EventConflict[] = [];
+    for (const [index, event] of events.entries()) {
+      const hash = eventContentHash(event);
+      const info = s.event.run(event.eventId, event.type, event.at, JSON.stringify(event), hash);
+      if (info.changes === 0) {
+        // Events stored before hashes were kept have none: a repeat of one counts as a duplicate, as it did.
+        const stored = s.storedHash.get(event.eventId) as string | null;
+        if (stored === null || stored === hash) duplicates += 1;
+        else conflicts.push({ index, eventId: event.eventId! });
+        continue;
+      }
       accepted += 1;
       const seq = Number(info.lastInsertRowid);
       store(s, event, seq);
     }
-    return { accepted, duplicates: events.length - accepted };
+    return { accepted, duplicates, conflicts };
   })();
 }
 
