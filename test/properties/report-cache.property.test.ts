@@ -47,7 +47,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     model: fc.constantFrom('gpt-4o-mini', 'gpt-4o'),
   }) },
   { weight: 5, arbitrary: fc.oneof(
-    fc.record({ type: fc.constant('ticket.opened'), ticketId: fc.constantFrom(...TICKETS), at, category: fc.option(fc.constantFrom('billing', 'shipping'), { nil: undefined }) }),
+    // A conversation's id too: the implicit ticket the proxy opens from x-cpr-category, left behind when the conversation is linked elsewhere.
+    fc.record({ type: fc.constant('ticket.opened'), ticketId: fc.constantFrom(...TICKETS, 'c1', 'c2'), at, category: fc.option(fc.constantFrom('billing', 'shipping'), { nil: undefined }) }),
     fc.record({ type: fc.constant('conversation.linked'), conversationId: fc.constantFrom(...CONVERSATIONS), ticketId: fc.constantFrom(...TICKETS), at }),
     fc.tuple(ticketOrConversation, at).map(([who, when]) => ({ type: 'handoff', ...who, at: when })),
     fc.tuple(ticketOrConversation, at, fc.integer({ min: 0, max: 3600 }), fc.option(fc.constantFrom(5, 12.5), { nil: undefined }))

@@ -59,7 +59,10 @@ function eventFacts(restricted: boolean): string {
  * fact (call groups, handoffs, human work, status changes, links, ticket.opened) becomes a row
  * tagged by kind, and a single GROUP BY ticket folds them. A conversation's ticket is its latest
  * link before @to; a call's ticket is its conversation's, else the ticket named with it, else
- * the conversation itself (an implicit ticket).
+ * the conversation itself (an implicit ticket). A fact is a `member` of its ticket unless it is a
+ * link of a conversation that has since moved to another ticket, or the `ticket.opened` of a
+ * conversation's implicit ticket after the conversation was linked elsewhere; a ticket with no
+ * member fact is left out.
  */
 export function ticketFactsSql({ restricted }: { restricted: boolean }): string {
   const conversationsWhere = restricted ? `WHERE c.conversation_id ${IN_CONVERSATIONS}` : '';
@@ -94,8 +97,12 @@ facts (ticket_id, conversation_id, kind, at, last_at, seq, model, calls, unprice
     FROM conversation_links l LEFT JOIN conv_map m ON m.conversation_id = l.conversation_id
    WHERE l.at < @to ${restricted ? `AND l.ticket_id ${IN_TICKETS}` : ''}
   UNION ALL
-  SELECT ticket_id, NULL, 1, opened_at, opened_at, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0, 0.0, 1
-    FROM tickets WHERE opened_at < @to ${restricted ? `AND ticket_id ${IN_TICKETS}` : ''}),
+  -- A ticket whose id is a conversation now linked to another ticket was that conversation's
+  -- implicit ticket: its attributes alone do not keep it (see \`member\` below).
+  SELECT t.ticket_id, NULL, 1, t.opened_at, t.opened_at, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0.0, NULL, 0, 0.0, 0.0,
+         m.ticket_id IS NULL OR m.ticket_id = t.ticket_id
+    FROM tickets t LEFT JOIN conv_map m ON m.conversation_id = t.ticket_id
+   WHERE t.opened_at < @to ${restricted ? `AND t.ticket_id ${IN_TICKETS}` : ''}),
 folded AS (
   SELECT ticket_id, MIN(at) AS opened_at, MAX(last_at) AS last_at,
          COUNT(DISTINCT conversation_id) FILTER (WHERE member) AS conversations,
@@ -108,7 +115,9 @@ folded AS (
            IIF(kind = 2, conversation_id, resolved_by), confirmed) ORDER BY at, seq) FILTER (WHERE kind IN (2, 5, 6))
            AS changes
     FROM facts ${restricted ? `WHERE ticket_id ${IN_TICKETS}` : ''}
-   GROUP BY ticket_id HAVING MAX(last_at) >= @from)
+   -- A ticket left with nothing of its own (only links of conversations since relinked elsewhere,
+   -- or the attributes of a former implicit ticket) is no ticket: not an empty human-only one.
+   GROUP BY ticket_id HAVING MAX(last_at) >= @from AND MAX(member) = 1)
 SELECT f.ticket_id, k.category, k.channel, f.opened_at, f.last_at, f.conversations, f.with_calls,
        IIF(f.llm = '[]', NULL, f.llm), f.human_cost, f.human_seconds, f.handoffs,
        IIF(f.resolutions > 0, f.changes, NULL)
