@@ -30,7 +30,7 @@ export function formatHtml(report: Report): string {
   const parts: string[] = [];
   parts.push(`<h1>Cost per resolution</h1><p class="note">${escapeHtml(formatWindow(report.window))}, `
     + `${escapeHtml(report.currency)}; window end exclusive.</p>`);
-  for (const warning of reportWarnings(report)) parts.push(`<p class="warning">WARNING: ${escapeHtml(warning)}</p>`);
+  for (const warning of reportWarnings(report)) parts.push(`<p class="warning">WARNING: ${escapeHtml(warning.message)}</p>`);
   parts.push(table(['', 'AI journey', 'Human-only', 'All tickets'], [
     ['Tickets', formatCount(t.aiHandled), formatCount(t.humanOnly), formatCount(t.tickets)],
     ['Resolved', formatCount(t.aiResolved + t.escalatedResolved), formatCount(t.humanOnlyResolved), formatCount(t.resolved)],

@@ -68,6 +68,6 @@ export function formatTable(report: Report): string {
   }
 
   const warnings = reportWarnings(report);
-  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${printable(w)}`));
+  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${printable(w.message)}`));
   return `${out.join('\n')}\n`;
 }

@@ -56,6 +56,13 @@ export interface TicketFacts {
   handoffs: number;
   /** Resolutions, reopens and first conversation links, in time order (ties: arrival). */
   statusChanges: StatusChange[];
+  /**
+   * True when nothing but resolutions, reopens and handoffs names it: no `ticket.opened`, no
+   * conversation linked, no LLM call, no human work. Resolved, such a ticket is a free
+   * human-only resolution, most likely a ticket id the helpdesk and the bot spell differently
+   * (`1042` and `T-1042`). Default false.
+   */
+  withoutActivity?: boolean;
 }
 
 /** Where a ticket's journey went and how it ended, as the report's definitions classify it. */
@@ -69,6 +76,8 @@ export interface TicketOutcome {
   reopened: boolean;
   /** At most one conversation: resolved at first contact when resolved and never reopened. */
   firstContact: boolean;
+  /** {@link TicketFacts.withoutActivity}. */
+  withoutActivity: boolean;
 }
 
 /**
@@ -188,4 +197,18 @@ export interface Report {
   groups: ReportGroup[];
   /** Costliest first. */
   models: ModelReport[];
+  /**
+   * Resolved tickets in scope with no opening, no conversation, no LLM call and no human work
+   * (only a `ticket.resolved`): each counts as a free human-only resolution. See `warnings`.
+   */
+  resolvedWithoutActivity: number;
+  /** What a reader must know before trusting the numbers; empty when there is nothing to say. */
+  warnings: ReportWarning[];
+}
+
+/** One warning of a report (also printed as a `WARNING` line by the table and HTML formats). */
+export interface ReportWarning {
+  /** `unpriced_calls`, `estimated_usage`, `resolved_without_activity`. */
+  code: string;
+  message: string;
 }

@@ -31,6 +31,7 @@ const AI_HANDLED = 2;
 const ESCALATED = 4;
 const REOPENED = 8;
 const FIRST_CONTACT = 16;
+const WITHOUT_ACTIVITY = 32;
 
 /** A facts row as {@link TicketFacts}, human work priced at `humanHourlyRate`. */
 export function factsRowToTicket(row: unknown[], humanHourlyRate: number): TicketFacts {
@@ -45,6 +46,7 @@ export function factsRowToTicket(row: unknown[], humanHourlyRate: number): Ticke
     humanCostUsd: humanCost(row[8] as number, row[9] as number, humanHourlyRate),
     handoffs: row[10] as number,
     statusChanges: parseChanges(row[11]),
+    withoutActivity: row[12] === 1,
   };
 }
 
@@ -54,7 +56,7 @@ export function factsRowToKept(row: unknown[]): { ticket: unknown[]; models: unk
   const lastAt = row[4] as number;
   const c = classifyTicket(facts, ticketStatus(facts.statusChanges, Number.POSITIVE_INFINITY));
   const outcome = (c.resolved ? RESOLVED : 0) | (c.aiHandled ? AI_HANDLED : 0) | (c.escalated ? ESCALATED : 0)
-    | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0);
+    | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0) | (c.withoutActivity ? WITHOUT_ACTIVITY : 0);
   return {
     ticket: [facts.ticketId, facts.openedAt, lastAt, c.keyTime, c.keyTime - (c.keyTime % DAY), outcome, facts.category, facts.channel, facts.conversations,
       facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9]],
@@ -77,6 +79,7 @@ export function classRowToClass(r: unknown[], humanHourlyRate: number): TicketCl
     escalated: (outcome & ESCALATED) !== 0,
     reopened: (outcome & REOPENED) !== 0,
     firstContact: (outcome & FIRST_CONTACT) !== 0,
+    withoutActivity: (outcome & WITHOUT_ACTIVITY) !== 0,
     tickets: r[4] as number,
     conversations: r[5] as number,
     conversationsWithLlmCalls: r[6] as number,

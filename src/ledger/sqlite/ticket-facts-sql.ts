@@ -16,7 +16,7 @@ export const FACTS_TEMP_TABLES = `
 
 /** The columns of a facts row, in order (also the columns of `report_ticket_facts`). */
 export const FACTS_COLUMNS = ['ticket_id', 'category', 'channel', 'opened_at', 'last_at', 'conversations', 'with_calls',
-  'llm', 'human_cost_usd', 'human_unpriced_seconds', 'handoffs', 'changes'] as const;
+  'llm', 'human_cost_usd', 'human_unpriced_seconds', 'handoffs', 'changes', 'without_activity'] as const;
 
 export const SPEND_COLUMNS = `COUNT(*) AS calls, SUM(cost_usd IS NULL) AS unpriced, SUM(estimated <> 0) AS estimated,
   IFNULL(SUM(input_tokens), 0) AS input_tokens, IFNULL(SUM(cache_read_tokens), 0) AS cached_tokens,
@@ -111,6 +111,8 @@ folded AS (
            reasoning_tokens, cost_usd)) FILTER (WHERE kind = 0) AS llm,
          TOTAL(human_cost) AS human_cost, TOTAL(human_seconds) AS human_seconds, SUM(kind = 3) AS handoffs,
          SUM(kind = 5) AS resolutions,
+         -- No call, opening, conversation linked or human work of its own: only resolutions, reopens, handoffs.
+         SUM(member AND kind IN (0, 1, 2, 4)) = 0 AS without_activity,
          json_group_array(json_array(CASE kind WHEN 5 THEN 'resolved' WHEN 6 THEN 'reopened' ELSE 'linked' END, at,
            IIF(kind = 2, conversation_id, resolved_by), confirmed) ORDER BY at, seq) FILTER (WHERE kind IN (2, 5, 6))
            AS changes
@@ -120,6 +122,6 @@ folded AS (
    GROUP BY ticket_id HAVING MAX(last_at) >= @from AND MAX(member) = 1)
 SELECT f.ticket_id, k.category, k.channel, f.opened_at, f.last_at, f.conversations, f.with_calls,
        IIF(f.llm = '[]', NULL, f.llm), f.human_cost, f.human_seconds, f.handoffs,
-       IIF(f.resolutions > 0, f.changes, NULL)
+       IIF(f.resolutions > 0, f.changes, NULL), f.without_activity
   FROM folded f LEFT JOIN tickets k ON k.ticket_id = f.ticket_id`;
 }

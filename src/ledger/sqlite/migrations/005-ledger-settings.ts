@@ -16,6 +16,8 @@ import type { Migration } from './migration.js';
  * - `report_ticket_facts.human_rated_usd`: the kept tickets' human work without an amount,
  *   priced at the rates in effect when it was done. A change to the rates invalidates the kept
  *   tickets (the triggers below): the next report folds everything again.
+ * - `report_ticket_facts.outcome` gains the bit 32: resolved tickets with no activity but their
+ *   status (no call, opening, conversation or human work), which a report warns about.
  */
 export const ledgerSettings: Migration = {
   name: '005-ledger-settings',
