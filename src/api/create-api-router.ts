@@ -17,8 +17,11 @@ export interface ApiRouterOptions {
   ledger: TicketLedger;
   /** When set (`CPR_ADMIN_TOKEN`, `--admin-token`), every route requires `Authorization: Bearer <token>`. */
   adminToken?: string;
-  /** USD per hour for human work without an amount (`CPR_HUMAN_HOURLY_RATE`, default 40). */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work without an amount in every report, instead of the ledger's
+   * rates (a report's `humanHourlyRate` query parameter overrides it). Default: the ledger's rates.
+   */
+  humanHourlyRate?: number;
   /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
   now?: () => number;
   /** Largest accepted request body in bytes. Default 5 MiB. */
@@ -32,7 +35,7 @@ export interface ApiRouterOptions {
  * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
- * app.use('/api', createApiRouter({ ledger, humanHourlyRate: 40, adminToken: process.env.CPR_ADMIN_TOKEN }));
+ * app.use('/api', createApiRouter({ ledger, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
   ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
@@ -56,7 +59,8 @@ export function createApiRouter({
       throw new ValidationError(`Invalid "format": expected one of ${REPORT_FORMATS.join(', ')}.`, { field: 'format' });
     }
     const report = await buildReport(ledger, {
-      options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy') },
+      options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
+        humanHourlyRate: single(query, 'humanHourlyRate') },
       humanHourlyRate,
       now,
     });

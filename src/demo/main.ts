@@ -44,7 +44,6 @@ async function main(): Promise<void> {
 
     const report = await buildReport(cpr.ledger, {
       options: { from: new Date(from), to: new Date(to), groupBy: 'category' },
-      humanHourlyRate: cpr.config.humanHourlyRate,
     });
     process.stdout.write(formatTable(report));
     log(`\nNext: npx cpr-meter report --db <file> --format html --out report.html  (this demo's database is removed on exit)`);

@@ -24,8 +24,11 @@ export interface RecordEventsResult {
 /** Options of {@link TicketLedger.reportInput}. */
 export interface ReportInputOptions {
   window: TimeWindow;
-  /** USD per hour for human work recorded without an amount. */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work recorded without an amount, instead of the ledger's rates
+   * (the report says so). Default: the ledger's rate in effect when each piece of work was done.
+   */
+  humanHourlyRate?: number;
 }
 
 /**

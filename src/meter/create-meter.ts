@@ -47,8 +47,8 @@ export interface Meter {
   humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<EventsAnswer>;
   /** Links a conversation (default: the current one) to a ticket. */
   linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<EventsAnswer>;
-  /** The settings in force, resolved from options, environment and defaults. */
-  readonly config: { readonly db: string; readonly humanHourlyRate: number };
+  /** The settings in force, resolved from options, environment and defaults; `humanHourlyRate` when one was given (it is stored in the ledger). */
+  readonly config: { readonly db: string; readonly humanHourlyRate: number | undefined };
   readonly ledger: SqliteLedger;
   readonly recorder: CallRecorder;
   readonly prices: PriceBook;
@@ -80,6 +80,9 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
   const prices = new PriceBook({ overrides });
   const ledger = openSqliteLedger({ path: config.db });
+  // The rate belongs to the ledger (since always when it has none, from now when it differs), so
+  // that `cpr-meter report` and `serve` on the same file use it too.
+  if (config.humanHourlyRate !== undefined) ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
@@ -111,7 +114,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
     report: async (reportOptions = {}) => {
       // The calls recorded so far, still waiting for their group commit, are in the report.
       await recorder.flush();
-      return buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now });
+      return buildReport(ledger, { options: reportOptions, now });
     },
     middleware: (middlewareOptions = {}) =>
       costTracking({

@@ -86,6 +86,11 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
     currency: 'USD',
     groupBy: groupBy ?? null,
     humanHourlyRate: input.humanHourlyRate,
+    humanHourlyRates: {
+      source: input.humanHourlyRates?.source ?? 'report',
+      rates: (input.humanHourlyRates?.rates ?? [{ from: null, usdPerHour: input.humanHourlyRate }])
+        .map(({ from: since, usdPerHour }) => ({ from: since === null ? null : new Date(since).toISOString(), usdPerHour })),
+    },
     totals: toFigures(totals, { unattributed, fixedCostUsd }),
     unallocatedCostUsd: money(unallocated),
     groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),

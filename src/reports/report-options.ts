@@ -17,12 +17,35 @@ export interface ReportOptions {
   to?: string | Date;
   /** Break down by `category`, `channel`, `day`, `week` or `month`. Default: no groups. */
   groupBy?: string;
+  /**
+   * USD per hour for all human work without an amount, instead of the ledger's rates; the report
+   * says so. Default: the ledger's rate in effect when each piece of work was done.
+   */
+  humanHourlyRate?: number | string;
 }
 
 /** {@link ReportOptions} resolved. */
 export interface ResolvedReportOptions {
   window: TimeWindow;
   groupBy: GroupBy | undefined;
+  /** `undefined`: the ledger's rates. */
+  humanHourlyRate: number | undefined;
+}
+
+/** Largest hourly rate accepted, USD: beyond it a value is a mistake. */
+const MAX_HOURLY_RATE = 1e6;
+
+/**
+ * Parses an hourly rate in USD (a number, or its text): finite, 0 or more. Throws a
+ * `ValidationError` naming `option`.
+ */
+export function parseHourlyRate(value: number | string, option: string): number {
+  const rate = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(rate) || rate < 0 || rate > MAX_HOURLY_RATE) {
+    throw new ValidationError(`Invalid "${option}": expected USD per hour, a number from 0 to ${MAX_HOURLY_RATE.toLocaleString('en-US')}, `
+      + `got ${JSON.stringify(String(value))}.`, { field: option });
+  }
+  return rate;
 }
 
 /**
@@ -48,7 +71,7 @@ export function parseInstant(value: string | Date, option: string): number {
  * resolveReportOptions({ from: '2026-10-01', to: '2026-11-01', groupBy: 'week' }, { now: Date.now });
  */
 export function resolveReportOptions(options: ReportOptions, { now }: { now: () => number }): ResolvedReportOptions {
-  const { from, to, groupBy } = options;
+  const { from, to, groupBy, humanHourlyRate } = options;
   // The default end is just after now, so that what happened this very millisecond is in.
   const toMs = to === undefined || to === '' ? now() + 1 : parseInstant(to, 'to');
   const fromMs = from === undefined || from === '' ? toMs - DEFAULT_REPORT_DAYS * DAY_MS : parseInstant(from, 'from');
@@ -59,5 +82,9 @@ export function resolveReportOptions(options: ReportOptions, { now }: { now: () 
     throw new ValidationError(`Invalid "groupBy": expected one of ${GROUP_BYS.join(', ')}, got ${JSON.stringify(groupBy)}.`,
       { field: 'groupBy' });
   }
-  return { window: { from: fromMs, to: toMs }, groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy };
+  return {
+    window: { from: fromMs, to: toMs },
+    groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy,
+    humanHourlyRate: humanHourlyRate === undefined ? undefined : parseHourlyRate(humanHourlyRate, 'humanHourlyRate'),
+  };
 }

@@ -1,6 +1,7 @@
 import type { TimeWindow } from '../ledger/ledger.js';
 import type { StatusChange } from '../tickets/ticket-status.js';
 import type { FixedCostEvent } from '../tickets/types.js';
+import type { RateSchedule } from '../ledger/settings.js';
 
 /** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
 export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
@@ -109,8 +110,10 @@ export type FixedCost = Pick<FixedCostEvent, 'amountUsd' | 'from' | 'to' | 'appl
  */
 export interface ReportInput {
   window: TimeWindow;
-  /** USD per hour human work without an explicit amount was priced at (shown in reports). */
+  /** USD per hour human work without an explicit amount was priced at: the rate in effect at the window's end. */
   humanHourlyRate: number;
+  /** Every rate used, and where they come from (shown in reports). Default: `humanHourlyRate` alone, given for the report. */
+  humanHourlyRates?: RateSchedule;
   tickets: TicketFacts[];
   /** More tickets in scope, summed by class (none of them is in `tickets`). Default: none. */
   ticketClasses?: TicketClass[];
@@ -189,7 +192,13 @@ export interface Report {
   window: { from: string; to: string };
   currency: 'USD';
   groupBy: GroupBy | null;
+  /** USD per hour of human work without an amount, in effect at the window's end (see `humanHourlyRates`). */
   humanHourlyRate: number;
+  /**
+   * The hourly rates human work was priced at: the ledger's (each from the time it took effect,
+   * `from: null` since always), the default (the ledger has none), or one given for this report.
+   */
+  humanHourlyRates: { source: RateSchedule['source']; rates: Array<{ from: string | null; usdPerHour: number }> };
   totals: ReportFigures;
   /** Unattributed spend and fixed costs that found no ticket to go to (included in `totals.totalCostUsd`). */
   unallocatedCostUsd: number;

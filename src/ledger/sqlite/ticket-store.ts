@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import { eventContentHash } from '../../tickets/event-content-hash.js';
-import type { EventConflict, RecordEventsResult } from '../ticket-ledger.js';
+import type { EventConflict, RecordEventsResult, ReportInputOptions } from '../ticket-ledger.js';
+import { DEFAULT_HUMAN_HOURLY_RATE, type RateSchedule } from '../settings.js';
+import { readSettings } from './settings-store.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
 import type { FixedCost, ReportInput } from '../../reports/types.js';
@@ -105,12 +107,8 @@ function store(s: Statements, event: CprEvent, seq: number): void {
   }
 }
 
-/** Options of {@link loadReportInput}. */
-export interface LoadReportInputOptions {
-  window: TimeWindow;
-  /** USD per hour for human work recorded without an amount. */
-  humanHourlyRate: number;
-}
+/** Options of {@link loadReportInput}: the ledger's {@link ReportInputOptions}. */
+export type LoadReportInputOptions = ReportInputOptions;
 
 /**
  * Reads what {@link computeReport} needs for one window, as of its end: one row per ticket
@@ -120,21 +118,37 @@ export interface LoadReportInputOptions {
  */
 export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
   const params = { from: window.from, to: window.to };
+  const override = humanHourlyRate ?? null;
   // Kept tickets first, so that the report reads them summed by class rather than one by one.
   updateKeptTickets(db);
   let installRefresh = (): void => {};
   const input = db.transaction((): ReportInput => {
-    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate });
+    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate: override });
+    const rates = hourlyRates(db, { to: window.to, override });
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
       amountUsd: r[0] as number, from: r[1] as number, to: r[2] as number,
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
-    return { window: { from: window.from, to: window.to }, humanHourlyRate, ...tickets, unattributed, fixedCosts };
+    return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
+      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts };
   })();
   installRefresh();
   return input;
+}
+
+/**
+ * The hourly rates a report prices human work at: the one it was given, else the ledger's rates
+ * that took effect before its end, else the default. The last is the rate in effect at the end.
+ */
+function hourlyRates(db: Database, { to, override }: { to: number; override: number | null }): RateSchedule {
+  if (override !== null) return { source: 'report', rates: [{ from: null, usdPerHour: override }] };
+  const rates = readSettings(db, 'human-hourly-rate').filter((s) => (s.effectiveFrom ?? Number.NEGATIVE_INFINITY) < to);
+  if (rates.length === 0) return { source: 'default', rates: [{ from: null, usdPerHour: DEFAULT_HUMAN_HOURLY_RATE }] };
+  // Work before the first rate set from a date on is priced at the default: the schedule says so.
+  const before = rates[0]!.effectiveFrom === null ? [] : [{ from: null, usdPerHour: DEFAULT_HUMAN_HOURLY_RATE }];
+  return { source: 'ledger', rates: [...before, ...rates.map((s) => ({ from: s.effectiveFrom, usdPerHour: s.value }))] };
 }
 
 /** Calls in [@from, @to) with neither conversation nor ticket, per model. */
