@@ -68,6 +68,12 @@ describe('the ledger\'s human hourly rate', () => {
   it('is the one serve was given, for serve\'s reports and cpr-meter report alike, and every format says so', async () => {
     // 1.5 h at $55 = $82.50, whoever reports. Before: $82.50 from serve, $60.00 (1.5 h x $40) from the CLI.
     const served = await (await fetch(`${server!.url}/api/report?from=2026-01-01&to=2026-03-01`)).json() as Report;
+    // GET /api/report?humanHourlyRate= prices one report at its own rate: 1.5 h x $60 = $90.
+    const own = await (await fetch(`${server!.url}/api/report?from=2026-01-01&to=2026-03-01&humanHourlyRate=60`)).json() as Report;
+    expect(own.totals.humanCostUsd).toBe(90);
+    expect(own.humanHourlyRates).toEqual({ source: 'report', rates: [{ from: null, usdPerHour: 60 }] });
+    const bad = await fetch(`${server!.url}/api/report?humanHourlyRate=-1`);
+    expect(bad.status).toBe(400);
     await server!.close();
     server = undefined;
     const cli = await cliReport();
