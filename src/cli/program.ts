@@ -6,6 +6,7 @@ import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSettingsCommand } from './settings-command.js';
 import { version } from './version.js';
 
 /**
@@ -31,5 +32,6 @@ export function createProgram(): Command {
   registerRepriceCommand(program);
   registerBackupCommand(program);
   registerPruneCommand(program);
+  registerSettingsCommand(program, ticketDeps);
   return program;
 }

@@ -7,7 +7,6 @@ import { costTracking, type CostTrackingOptions } from '../express/cost-tracking
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
-import type { RecordEventsResult } from '../ledger/ticket-ledger.js';
 import { createLogger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
@@ -17,6 +16,7 @@ import type { Report } from '../reports/types.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import type { CprEventInput } from '../tickets/event-schema.js';
+import { eventsAnswer, type EventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import { wrapOpenAI } from '../wrapper/wrap-openai.js';
 import type { MeterOptions } from './meter-options.js';
@@ -28,8 +28,11 @@ type EventMeta = { at?: string | Date; eventId?: string };
 
 /** The in-process API: the same ledger, events and reports as the proxy and the CLI. */
 export interface Meter {
-  /** Stores one event or a batch, validated whole, in one transaction; duplicate `eventId`s are skipped. */
-  record(events: CprEventInput | CprEventInput[]): Promise<RecordEventsResult>;
+  /**
+   * Stores one event or a batch, validated whole, in one transaction; a repeated `eventId` is
+   * skipped (a duplicate, or a conflict when its content differs); unknown fields are named in `warnings`.
+   */
+  record(events: CprEventInput | CprEventInput[]): Promise<EventsAnswer>;
   /** The report, with the same options and JSON as `cpr-meter report` and `GET /api/report`. */
   report(options?: ReportOptions): Promise<Report>;
   /** Express middleware making each request's conversation current (see `costTracking`); links it to its ticket. */
@@ -37,15 +40,15 @@ export interface Meter {
   /** Records the client's calls in this meter's ledger, attributed to the current conversation (or the one given). */
   wrapOpenAI<T extends OpenAI>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
   /** The bot handed the ticket to a human. */
-  handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<RecordEventsResult>;
+  handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<EventsAnswer>;
   /** The ticket was resolved, by the bot (`ai`) or a human. */
-  resolve(input: TicketTarget & EventMeta & { by: 'ai' | 'human'; confirmed?: boolean }): Promise<RecordEventsResult>;
+  resolve(input: TicketTarget & EventMeta & { by: 'ai' | 'human'; confirmed?: boolean }): Promise<EventsAnswer>;
   /** A human worked `seconds` on the ticket (priced at the hourly rate unless `costUsd` is given). */
-  humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<RecordEventsResult>;
+  humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<EventsAnswer>;
   /** Links a conversation (default: the current one) to a ticket. */
-  linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<RecordEventsResult>;
-  /** The settings in force, resolved from options, environment and defaults. */
-  readonly config: { readonly db: string; readonly humanHourlyRate: number };
+  linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<EventsAnswer>;
+  /** The settings in force, resolved from options, environment and defaults; `humanHourlyRate` when one was given (it is stored in the ledger). */
+  readonly config: { readonly db: string; readonly humanHourlyRate: number | undefined };
   readonly ledger: SqliteLedger;
   readonly recorder: CallRecorder;
   readonly prices: PriceBook;
@@ -77,6 +80,9 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
   const prices = new PriceBook({ overrides });
   const ledger = openSqliteLedger({ path: config.db });
+  // The rate belongs to the ledger (since always when it has none, from now when it differs), so
+  // that `cpr-meter report` and `serve` on the same file use it too.
+  if (config.humanHourlyRate !== undefined) ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
@@ -84,10 +90,11 @@ export function createMeter(options: MeterOptions = {}): Meter {
   recorder.onCall(createCallTelemetry());
   const linker = new AttributionLinker({ ledger, logger });
 
-  async function record(events: unknown): Promise<RecordEventsResult> {
+  async function record(events: unknown): Promise<EventsAnswer> {
     const result = validateEvents(events, { now });
     if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
-    return ledger.recordEvents(result.events);
+    const batch = Array.isArray(events);
+    return eventsAnswer({ stored: await ledger.recordEvents(result.events), warnings: result.warnings, position: (i) => (batch ? i : null) });
   }
 
   /** The explicit target, else the current request's conversation; an error naming what to pass when there is neither. */
@@ -107,7 +114,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
     report: async (reportOptions = {}) => {
       // The calls recorded so far, still waiting for their group commit, are in the report.
       await recorder.flush();
-      return buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now });
+      return buildReport(ledger, { options: reportOptions, now });
     },
     middleware: (middlewareOptions = {}) =>
       costTracking({
