@@ -11,6 +11,8 @@ export interface ConversationContext {
 }
 
 const storage = new AsyncLocalStorage<ConversationContext>();
+/** In a request the middleware tracked but that named no conversation: what it lacked. */
+const unnamed = new AsyncLocalStorage<string>();
 
 /**
  * Runs `fn` with `ctx` as the current conversation, for `fn` and everything it awaits. Returns
@@ -40,4 +42,21 @@ export function getConversation(): ConversationContext {
 /** The current conversation, or `undefined` outside a tracked request. */
 export function tryGetConversation(): ConversationContext | undefined {
   return storage.getStore();
+}
+
+/**
+ * Runs `fn` for a request the middleware tracked that names no conversation, so that a helper
+ * asked for the current conversation can say what the request lacked (`missing`: "it has no
+ * x-cpr-conversation-id header") rather than that it is not tracked.
+ */
+export function runWithoutConversation<R>(missing: string, fn: () => R): R {
+  return unnamed.run(missing, fn);
+}
+
+/**
+ * Inside a request tracked by the middleware that names no conversation, what it lacked (as
+ * given to {@link runWithoutConversation}); `undefined` elsewhere, and inside a conversation.
+ */
+export function missingConversation(): string | undefined {
+  return storage.getStore() === undefined ? unnamed.getStore() : undefined;
 }
