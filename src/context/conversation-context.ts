@@ -26,11 +26,16 @@ export function runWithConversation<R>(ctx: ConversationContext, fn: () => R): R
 }
 
 /**
- * The current conversation. Throws a {@link ContextError} outside a tracked request; use
+ * The current conversation. Throws a {@link ContextError} outside a tracked request, or in one
+ * that names no conversation (saying what it lacked); use
  * {@link tryGetConversation} where there may be none.
  */
 export function getConversation(): ConversationContext {
   const ctx = storage.getStore();
+  const missing = ctx === undefined ? unnamed.getStore() : undefined;
+  if (missing !== undefined) {
+    throw new ContextError(`getConversation() was called in a request tracked by cpr-meter's middleware that names no conversation (${missing}); use tryGetConversation() where a request may have none`);
+  }
   if (ctx === undefined) {
     throw new ContextError(
       "getConversation() was called outside a request tracked by cpr-meter's middleware; use tryGetConversation() or app.use(costTracking())",

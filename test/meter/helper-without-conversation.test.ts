@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMeter, type Meter } from '../../src/index.js';
+import { createMeter, getConversation, type Meter } from '../../src/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -16,6 +16,13 @@ afterAll(async () => {
 async function appWith(middleware: express.RequestHandler) {
   const app = express();
   app.use(middleware);
+  app.get('/conversation', (_req, res) => {
+    try {
+      res.json(getConversation());
+    } catch (error) {
+      res.status(400).json({ name: (error as Error).name, message: (error as Error).message });
+    }
+  });
   app.post('/resolve', async (_req, res) => {
     try {
       await meter.resolve({ by: 'ai' });
@@ -27,7 +34,10 @@ async function appWith(middleware: express.RequestHandler) {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/resolve`;
-  return { post: (headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers }).then((r) => r.json() as Promise<unknown>), close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    post: (headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers }).then((r) => r.json() as Promise<unknown>),
+    conversation: () => fetch(url.replace('/resolve', '/conversation')).then((r) => r.json() as Promise<unknown>),
+    close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 describe('a helper in a tracked request that names no conversation', () => {
@@ -37,6 +47,10 @@ describe('a helper in a tracked request that names no conversation', () => {
       expect(await app.post()).toEqual({
         name: 'ValidationError',
         message: 'meter.resolve() was called in a request tracked by meter.middleware() that names no conversation (it has no x-cpr-conversation-id header). Pass a ticketId or conversationId, or make the request name its conversation.',
+      });
+      expect(await app.conversation()).toEqual({
+        name: 'ContextError',
+        message: "getConversation() was called in a request tracked by cpr-meter's middleware that names no conversation (it has no x-cpr-conversation-id header); use tryGetConversation() where a request may have none",
       });
       // With the header, the same route resolves the conversation's ticket.
       expect(await app.post({ 'x-cpr-conversation-id': 'helper-1' })).toEqual({ ok: true });
