@@ -25,7 +25,7 @@ export interface WrapOpenAIOptions {
 }
 
 /** The `openai` versions the wrapper supports, as the package's peer dependency states them. */
-export const SUPPORTED_OPENAI = 'openai 4.x (4.104 or later), 5.x or 6.x';
+const SUPPORTED_OPENAI = 'openai 4.x (4.104 or later), 5.x or 6.x';
 
 /**
  * Throws a {@link ConfigError} for anything but a client of the `openai` package that calls its
