@@ -1,4 +1,3 @@
-import type OpenAI from 'openai';
 import type { RequestHandler } from 'express';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { missingConversation, tryGetConversation } from '../context/conversation-context.js';
@@ -18,7 +17,7 @@ import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import type { CprEventInput } from '../tickets/event-schema.js';
 import { validateEvents } from '../tickets/validate-events.js';
-import { wrapOpenAI } from '../wrapper/wrap-openai.js';
+import { wrapOpenAI, type OpenAIClient } from '../wrapper/wrap-openai.js';
 import type { MeterOptions } from './meter-options.js';
 
 /** Resolves on the next turn of the event loop, after the `setImmediate`s already queued. */
@@ -38,7 +37,7 @@ export interface Meter {
   /** Express middleware making each request's conversation current (see `costTracking`); links it to its ticket. */
   middleware(options?: CostTrackingOptions): RequestHandler;
   /** Records the client's calls in this meter's ledger, attributed to the current conversation (or the one given). */
-  wrapOpenAI<T extends OpenAI>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
+  wrapOpenAI<T extends OpenAIClient>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
   /** The bot handed the ticket to a human. */
   handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<RecordEventsResult>;
   /** The ticket was resolved, by the bot (`ai`) or a human. */

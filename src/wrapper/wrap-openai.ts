@@ -1,9 +1,17 @@
-import type OpenAI from 'openai';
 import { ConfigError } from '../errors.js';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { validateId, type Attribution } from '../proxy/attribution.js';
 import { createRecordingFetch, type Fetch } from './recording-fetch.js';
+
+/**
+ * What {@link wrapOpenAI} takes, by its shape: a client of the `openai` package, of whichever
+ * supported version the application has. (Typed by shape, so that neither the wrapper nor the
+ * `cpr-meter` entry needs `openai`'s own types, and an openai 4 client is as welcome as a 6.)
+ */
+export interface OpenAIClient {
+  chat: { completions: { create: (...args: never[]) => unknown } };
+}
 
 /** Options of {@link wrapOpenAI}. */
 export interface WrapOpenAIOptions {
@@ -69,7 +77,7 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * app.use(costTracking());
  * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
  */
-export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
+export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
   const holder = client as unknown as FetchHolder;
   refuseOtherClients(client);
   if (holder.fetch[RECORDING]) return client;

@@ -23,7 +23,7 @@ const row = (conversationId: string) => eventually(() => h.rows().find((r) => r.
 
 const versions = [
   { name: 'openai 6', make: () => new OpenAI({ apiKey: 'sk-test', baseURL: h.sim.openaiBaseUrl, maxRetries: 0 }) },
-  // The v4 client is typed by its own package: the wrapper is typed against the installed `openai`.
+  // One type for both, for the shared tests below (the wrapper takes either as it is: see the last test).
   { name: 'openai 4', make: () => new OpenAIv4({ apiKey: 'sk-test', baseURL: h.sim.openaiBaseUrl, maxRetries: 0 }) as unknown as OpenAI },
 ];
 
@@ -85,6 +85,14 @@ for (const { name, make } of versions) {
     });
   });
 }
+
+describe('wrapOpenAI() types', () => {
+  it('takes an openai 4 client and returns it typed as itself', () => {
+    const client = new OpenAIv4({ apiKey: 'sk-test', baseURL: h.sim.openaiBaseUrl });
+    const wrapped: OpenAIv4 = wrapOpenAI(client, { recorder: h.recorder, prices: h.prices });
+    expect(wrapped).toBe(client);
+  });
+});
 
 describe('wrapOpenAI() refuses what is not an openai client', () => {
   it('an Anthropic client, naming the supported versions and the proxy as the way for it', () => {
