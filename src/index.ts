@@ -15,7 +15,7 @@ export { resolveServeConfig } from './config/serve-config.js';
 export type { ServeConfig, ServeOptions } from './config/serve-config.js';
 
 export { wrapOpenAI } from './wrapper/wrap-openai.js';
-export type { WrapOpenAIOptions } from './wrapper/wrap-openai.js';
+export type { OpenAIClient, WrapOpenAIOptions } from './wrapper/wrap-openai.js';
 export { getConversation, tryGetConversation, runWithConversation } from './context/conversation-context.js';
 export type { ConversationContext } from './context/conversation-context.js';
 

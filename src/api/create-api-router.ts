@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { ValidationError } from '../errors.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
@@ -43,16 +43,16 @@ export function createApiRouter({
   const router = express.Router();
   if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
 
-  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), async (req: Request, res: Response) => {
+  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), handled(async (req: Request, res: Response) => {
     const input = typeof req.body === 'string' ? parseJson(req.body) : req.body;
     const result = validateEvents(input, { now });
     if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
     const stored = await ledger.recordEvents(result.events);
     const batch = Array.isArray(input);
     res.json(eventsAnswer({ stored, warnings: result.warnings, position: (i) => (batch ? i : null) }));
-  });
+  }));
 
-  router.get('/report', async (req: Request, res: Response) => {
+  router.get('/report', handled(async (req: Request, res: Response) => {
     const query = req.query as Record<string, unknown>;
     const format = single(query, 'format') ?? 'json';
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
@@ -65,13 +65,22 @@ export function createApiRouter({
       now,
     });
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
-  });
+  }));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: { message: `No route ${req.method} ${req.baseUrl}${req.path}.`, type: 'not_found_error' } });
   });
   router.use(apiErrorHandler());
   return router;
+}
+
+/**
+ * An async route handler whose failure goes to the error handler. Express 5 does this itself;
+ * Express 4, which the package also supports (a peer dependency), would leave the request
+ * hanging and the rejection unhandled.
+ */
+function handled(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req, res, next) => void handler(req, res).catch(next);
 }
 
 /** Parses a request body, naming the position of a syntax error. */

@@ -1,7 +1,6 @@
-import type OpenAI from 'openai';
 import type { RequestHandler } from 'express';
 import { resolveServeConfig } from '../config/serve-config.js';
-import { tryGetConversation } from '../context/conversation-context.js';
+import { missingConversation, tryGetConversation } from '../context/conversation-context.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { costTracking, type CostTrackingOptions } from '../express/cost-tracking.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
@@ -18,8 +17,11 @@ import { AttributionLinker } from '../tickets/attribution-linker.js';
 import type { CprEventInput } from '../tickets/event-schema.js';
 import { eventsAnswer, type EventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
-import { wrapOpenAI } from '../wrapper/wrap-openai.js';
+import { wrapOpenAI, type OpenAIClient } from '../wrapper/wrap-openai.js';
 import type { MeterOptions } from './meter-options.js';
+
+/** Resolves on the next turn of the event loop, after the `setImmediate`s already queued. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Names the ticket an event is about; the current request's conversation when neither is given. */
 type TicketTarget = { ticketId?: string; conversationId?: string };
@@ -38,7 +40,7 @@ export interface Meter {
   /** Express middleware making each request's conversation current (see `costTracking`); links it to its ticket. */
   middleware(options?: CostTrackingOptions): RequestHandler;
   /** Records the client's calls in this meter's ledger, attributed to the current conversation (or the one given). */
-  wrapOpenAI<T extends OpenAI>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
+  wrapOpenAI<T extends OpenAIClient>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
   /** The bot handed the ticket to a human. */
   handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<EventsAnswer>;
   /** The ticket was resolved, by the bot (`ai`) or a human. */
@@ -97,12 +99,27 @@ export function createMeter(options: MeterOptions = {}): Meter {
     return eventsAnswer({ stored: await ledger.recordEvents(result.events), warnings: result.warnings, position: (i) => (batch ? i : null) });
   }
 
+  /**
+   * Writes every call answered so far: a wrapped call hands its row to the recorder on the turn
+   * after its answer was handed back (so that the caller never waits for the ledger), and the
+   * recorder holds it for its group commit. Without the turn, a report asked for right after an
+   * awaited call would miss that call.
+   */
+  async function writeAnswered(): Promise<void> {
+    await nextTurn();
+    await recorder.flush();
+  }
+
   /** The explicit target, else the current request's conversation; an error naming what to pass when there is neither. */
   function target(input: TicketTarget, helper: string): TicketTarget {
     if (input.ticketId !== undefined) return { ticketId: input.ticketId };
     const conversationId = input.conversationId ?? tryGetConversation()?.conversationId;
     if (conversationId === undefined) {
-      throw new ValidationError(`meter.${helper}() needs a ticketId or conversationId outside a request tracked by meter.middleware().`, { field: 'ticketId' });
+      const missing = missingConversation();
+      throw new ValidationError(missing === undefined
+        ? `meter.${helper}() needs a ticketId or conversationId outside a request tracked by meter.middleware().`
+        : `meter.${helper}() was called in a request tracked by meter.middleware() that names no conversation (${missing}). Pass a ticketId or conversationId, or make the request name its conversation.`,
+      { field: 'ticketId' });
     }
     return { conversationId };
   }
@@ -112,8 +129,8 @@ export function createMeter(options: MeterOptions = {}): Meter {
     ledger, recorder, prices,
     record: (events) => record(events),
     report: async (reportOptions = {}) => {
-      // The calls recorded so far, still waiting for their group commit, are in the report.
-      await recorder.flush();
+      // The calls answered so far, still waiting for their group commit, are in the report.
+      await writeAnswered();
       return buildReport(ledger, { options: reportOptions, now });
     },
     middleware: (middlewareOptions = {}) =>
@@ -134,8 +151,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
       return record({ type: 'conversation.linked', conversationId: conversation, ticketId, ...rest });
     },
     async close() {
-      // One turn first: calls answered before close() hand their rows to the recorder on the next turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       await recorder.close();
       await checkpoints?.stop();
       await ledger.close();
