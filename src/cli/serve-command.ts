@@ -21,7 +21,9 @@ export function registerServeCommand(program: Command): void {
     .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL)')
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
     .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
-    .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
+    .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 100)')
+    .option('--max-body-memory-bytes <n>', 'request body bytes held in memory at once, all requests together; more: 503 (env CPR_MAX_BODY_MEMORY_BYTES, default 268435456)')
+    .option('--body-timeout-ms <ms>', 'cut an upload that sends no byte for this long (env CPR_BODY_TIMEOUT_MS, default 10000)')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
       // Build the tokenizer now, before traffic, not on the first estimate (a client that left).

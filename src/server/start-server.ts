@@ -5,6 +5,8 @@ import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../conf
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { startReportThread } from '../ledger/sqlite/report-thread.js';
+import { startEventThread, type EventThread } from '../ledger/sqlite/event-thread.js';
+import { BodyMemory } from './body-memory.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -44,6 +46,14 @@ export interface CprServer {
   recorder: CallRecorder;
   prices: PriceBook;
   /**
+   * Stores events off the server's thread (what `POST /api/events` uses): for anything else on
+   * the server that posts events (helpdesk webhooks). `undefined` on a `:memory:` ledger, where
+   * `ledger.recordEvents` is the way.
+   */
+  events: EventThread | undefined;
+  /** The request-body bytes held now, of `config.maxBodyMemoryBytes`. */
+  bodyMemory: BodyMemory;
+  /**
    * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default
    * `config.shutdownGraceMs`, 10 s), flushes the retry buffer and closes the ledger.
    */
@@ -82,7 +92,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const now = options.now ?? Date.now;
-  const linker = new AttributionLinker({ ledger, logger });
+  // Conversation links go through the recorder: in the calls' transaction, failing open as calls do.
+  const linker = new AttributionLinker({ sink: recorder });
+  // The request bodies held at once, across all requests, are capped.
+  const bodyMemory = new BodyMemory(config.maxBodyMemoryBytes);
   const proxy = createProxyHandler({
     onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
@@ -91,16 +104,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     proxyToken: config.proxyToken,
     recorder, prices, logger, dispatcher, now,
     maxBodyBytes: config.maxBodyBytes,
+    bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
   });
   const health = healthHandler({ ledger, recorder });
   const api = express().disable('x-powered-by');
-  // Reports are read on a thread of their own: the proxy's thread never waits for one.
-  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
-  const apiLedger: TicketLedger = reports === undefined ? ledger
-    : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
+  // Reports are read, and event batches parsed and stored, on threads of their own: the proxy's
+  // thread never waits for either. Their connections may wait longer for a lock than the proxy's.
+  const threadBusyTimeoutMs = Math.max(config.busyTimeoutMs, 5_000);
+  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  const events = config.db === ':memory:' ? undefined : startEventThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  const apiLedger: TicketLedger = reports === undefined || events === undefined ? ledger
+    : { recordEvents: (batch) => events.recordEvents(batch), reportInput: (options) => reports.reportInput(options) };
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
-    maxBodyBytes: config.maxBodyBytes }));
+    maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)
   // before it closes the ledger.
@@ -128,7 +145,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
 
   return {
     url: `http://${host}:${port}`,
-    port, config, server, ledger, recorder, prices,
+    port, config, server, ledger, recorder, prices, events, bodyMemory,
     async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,
@@ -143,6 +160,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       await recorder.close();
       await dispatcher.close();
       await reports?.stop();
+      await events?.stop();
       await checkpoints?.stop();
       await ledger.close();
       await telemetry?.shutdown();
