@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
-import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
+import { DeferredLedger, isTransientOpenFailure } from '../ledger/sqlite/deferred-ledger.js';
 import { startReportThread } from '../ledger/sqlite/report-thread.js';
 import { startEventThread, type EventThread } from '../ledger/sqlite/event-thread.js';
 import { BodyMemory } from './body-memory.js';
@@ -16,7 +17,7 @@ import type { PriceFile } from '../pricing/types.js';
 import { createProxyHandler } from '../proxy/proxy-handler.js';
 import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
-import { CprError } from '../errors.js';
+import { CprError, LedgerError } from '../errors.js';
 import express from 'express';
 import { createApiRouter } from '../api/create-api-router.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
@@ -80,9 +81,32 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const prices = new PriceBook({ overrides });
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
-  const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
-  // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
-  const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
+  const open = () => openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  let checkpoints: BackgroundCheckpoints | undefined;
+  const opened = (ready: SqliteLedger) => {
+    // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
+    checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ready.db, path: config.db, logger });
+  };
+  let ledger: SqliteLedger | DeferredLedger;
+  try {
+    ledger = open();
+    opened(ledger);
+  } catch (error) {
+    // A full or read-only volume (or a lock held through the migrations): serve anyway, as when
+    // the volume fills while running. Rows wait for retry; each retry tries to open the ledger.
+    if (!isTransientOpenFailure(error)) throw error;
+    ledger = new DeferredLedger({
+      open, error,
+      onOpen: (ready) => {
+        opened(ready);
+        logger.info('the ledger opened; the rows waiting for it are written now', { db: config.db });
+      },
+    });
+    logger.error('cannot open the ledger: serving LLM calls in degraded mode, their rows kept for retry (see /healthz)',
+      { db: config.db, error: (error as Error).message });
+  }
+  const deferred = ledger instanceof DeferredLedger ? ledger : undefined;
+  const sqlite = ledger instanceof DeferredLedger ? undefined : ledger;
   // Calls that finish in the same turn of the event loop share one SQLite transaction: under
   // concurrent load a commit per call would cost more than all the rest of the proxy's work.
   const recorder = new CallRecorder({ ledger, logger, groupCommit: true });
@@ -145,7 +169,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
 
   return {
     url: `http://${host}:${port}`,
-    port, config, server, ledger, recorder, prices, events, bodyMemory,
+    port, config, server, recorder, prices, events, bodyMemory,
+    get ledger(): SqliteLedger {
+      const current = sqlite ?? deferred?.opened;
+      if (current === undefined) throw new LedgerError(`The ledger at ${config.db} is not open (see /healthz).`, { path: config.db });
+      return current;
+    },
     async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,
