@@ -95,7 +95,13 @@ async function stalledUploads(url: string, count: number) {
     socket.once('connect', async () => {
       socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${32 * MB}\r\n\r\n{"x":"`);
       for (let i = 0; i < 30 && !socket.destroyed; i += 1) {
-        if (!socket.write(chunk)) await new Promise((done) => { socket.once('drain', done); socket.once('close', done); });
+        if (!socket.write(chunk)) {
+          await new Promise<void>((done) => {
+            const go = () => { socket.off('drain', go); socket.off('close', go); done(); };
+            socket.on('drain', go);
+            socket.on('close', go);
+          });
+        }
       }
       resolve(socket);
     });
