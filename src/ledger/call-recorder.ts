@@ -259,7 +259,7 @@ export class CallRecorder {
           this.#failed(call, own);
         }
       }
-      if (events.length > 0 && this.#ledger.recordBatchSync) eventsOutcome = this.#eventsFailed(events, error);
+      if (events.length > 0 && this.#ledger.recordBatchSync) eventsOutcome = this.#retryEvents(events, error, wait);
     }
     for (const { done } of batch) done();
     if (events.length > 0 && !this.#ledger.recordBatchSync) {
@@ -268,6 +268,18 @@ export class CallRecorder {
       return;
     }
     for (const { done } of eventBatch) done(eventsOutcome);
+  }
+
+  /** After a group transaction failed: events alone again when a call row was refused (not their fault), else kept for retry. */
+  #retryEvents(events: CprEvent[], error: unknown, wait: boolean): EventsOutcome {
+    if (!isPermanent(error)) return this.#eventsFailed(events, error);
+    try {
+      this.#ledger.recordBatchSync!({ calls: [], events }, { wait });
+      this.#stats.recordedEvents += events.length;
+      return 'written';
+    } catch (own) {
+      return this.#eventsFailed(events, own);
+    }
   }
 
   #writeSync(call: LlmCall, wait: boolean): void {

@@ -4,7 +4,7 @@ import { CallRecorder } from '../../src/ledger/call-recorder.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { observeRecorder } from '../../src/telemetry/recorder-metrics.js';
-import { AttributionLinker } from '../../src/tickets/attribution-linker.js';
+import { AttributionLinker, attributionEvents } from '../../src/tickets/attribution-linker.js';
 import { eventually, startProxyHarness, type ProxyHarness } from '../support/proxy-harness.js';
 import { tempDir } from '../support/temp-dir.js';
 import { chatCall } from '../telemetry/calls.js';
@@ -144,6 +144,26 @@ describe('links the retry buffer cannot hold', () => {
     await recorder.close();
     await ledger.close();
     await otel.shutdown();
+    dir.remove();
+  });
+});
+
+describe('a call row the ledger refuses', () => {
+  it('does not take the links committed in the same transaction with it', async () => {
+    const dir = tempDir('cpr-links-');
+    const ledger = openSqliteLedger({ path: dir.file('ledger.db') });
+    const { logger } = capturedLogger();
+    const recorder = new CallRecorder({ ledger, logger, retryIntervalMs: 60_000, groupCommit: true });
+    await recorder.record(chatCall({ id: 'dup' }));
+    // In one turn: a link and a call whose id is stored already (a constraint the row fails on).
+    const linked = recorder.recordEvents(attributionEvents({ conversationId: 'c-9', ticketId: 'T-9', customerId: null, channel: null, category: null }, 1_000));
+    const recorded = recorder.record(chatCall({ id: 'dup' }));
+    expect(await linked).toBe('written');
+    await recorded;
+    expect(ledger.db.prepare('SELECT ticket_id FROM conversations WHERE conversation_id = ?').pluck().get('c-9')).toBe('T-9');
+    expect(recorder.stats()).toMatchObject({ dropped: 1, droppedEvents: 0, recordedEvents: 1 });
+    await recorder.close();
+    await ledger.close();
     dir.remove();
   });
 });
