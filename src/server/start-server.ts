@@ -43,6 +43,7 @@ export interface CprServer {
   port: number;
   config: ServeConfig;
   server: Server;
+  /** The ledger. While `serve` runs degraded because it could not open it (a full or read-only volume), reading it throws a `LedgerError`. */
   ledger: SqliteLedger;
   recorder: CallRecorder;
   prices: PriceBook;
