@@ -53,10 +53,35 @@ export class PayloadTooLargeError extends CprError {
   override readonly type = 'invalid_request_error';
   readonly limitBytes: number;
 
-  constructor(limitBytes: number) {
-    super(`Request body exceeds the limit of ${limitBytes} bytes (set CPR_MAX_BODY_BYTES to change it).`);
+  /** `message` replaces the default one, which names `limitBytes` and `CPR_MAX_BODY_BYTES`. */
+  constructor(limitBytes: number, message?: string) {
+    super(message ?? `Request body exceeds the limit of ${limitBytes} bytes (set CPR_MAX_BODY_BYTES to change it).`);
     this.limitBytes = limitBytes;
   }
+}
+
+/**
+ * The server refuses a request to protect itself (503), e.g. the request bodies held in memory
+ * at once would pass `--max-body-memory-bytes`. `code` says which limit; the client may retry.
+ */
+export class OverloadedError extends CprError {
+  override name = 'OverloadedError' as const;
+  override readonly status = 503;
+  override readonly type = 'server_error';
+  readonly code: string;
+
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/** A client stopped sending its request body for longer than `--body-timeout-ms` (408). */
+export class RequestTimeoutError extends CprError {
+  override name = 'RequestTimeoutError' as const;
+  override readonly status = 408;
+  override readonly type = 'invalid_request_error';
+  readonly code = 'request_body_timeout';
 }
 
 /** A missing or wrong token. */
@@ -112,7 +137,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
       body: { error: { message: error.message, type: error.type, param: error.field, field: error.field, index: error.index } },
     };
   }
-  if (error instanceof UpstreamError) {
+  if (error instanceof UpstreamError || error instanceof OverloadedError || error instanceof RequestTimeoutError) {
     return { status: error.status, body: { error: { message: error.message, type: error.type, code: error.code } } };
   }
   if (error instanceof CprError) {

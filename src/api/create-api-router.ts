@@ -1,15 +1,16 @@
 import express from 'express';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { ValidationError } from '../errors.js';
+import { PayloadTooLargeError, ValidationError } from '../errors.js';
+import type { EventThread } from '../ledger/sqlite/event-thread.js';
+import { readBody } from '../proxy/read-body.js';
+import type { BodyMemory } from '../server/body-memory.js';
+import { MAX_EVENTS_BODY_BYTES, eventsBodyTooLarge, parseEventsBody, storeEvents } from './parse-events-body.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
 import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
-import { eventsAnswer } from '../tickets/events-answer.js';
-import { validateEvents } from '../tickets/validate-events.js';
 import { adminAuth } from './admin-auth.js';
 import { apiErrorHandler } from './api-error-handler.js';
-import { jsonErrorPosition } from './json-error-position.js';
 
 /** Options of {@link createApiRouter}. */
 export interface ApiRouterOptions {
@@ -24,32 +25,53 @@ export interface ApiRouterOptions {
   humanHourlyRate?: number;
   /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
   now?: () => number;
-  /** Largest accepted request body in bytes. Default 5 MiB. */
+  /** Largest accepted request body in bytes; an events body is also held to {@link MAX_EVENTS_BODY_BYTES}. Default 5 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Parses, validates and stores event bodies off the server's thread (the event thread). Without
+   * it they are parsed here and stored through `ledger.recordEvents`.
+   */
+  events?: Pick<EventThread, 'storeBody'> | undefined;
+  /** The bytes all request bodies may hold at once (`--max-body-memory-bytes`); none: no cap. */
+  bodyMemory?: BodyMemory | undefined;
+  /** A client that sends no byte of its body for this long is cut, ms (`--body-timeout-ms`). */
+  bodyTimeoutMs?: number | undefined;
 }
 
 /**
  * The event and report API, mounted by the server at `/api`:
- * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
- * `{ accepted, duplicates, conflicts, warnings }` (see {@link eventsAnswer}); `GET /report?from=&to=&groupBy=&format=` answers the report
+ * `POST /events` (one event or an array of at most 2,000; validated whole, stored in one
+ * transaction, on the event thread when there is one) answers
+ * `{ accepted, duplicates, conflicts, warnings }` (see `eventsAnswer`); `GET /report?from=&to=&groupBy=&format=` answers the report
  * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
  * app.use('/api', createApiRouter({ ledger, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
-  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
+  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024, events, bodyMemory, bodyTimeoutMs,
 }: ApiRouterOptions): Router {
+  const limitBytes = Math.min(maxBodyBytes, MAX_EVENTS_BODY_BYTES);
   const router = express.Router();
   if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
 
-  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), handled(async (req: Request, res: Response) => {
-    const input = typeof req.body === 'string' ? parseJson(req.body) : req.body;
-    const result = validateEvents(input, { now });
-    if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
-    const stored = await ledger.recordEvents(result.events);
-    const batch = Array.isArray(input);
-    res.json(eventsAnswer({ stored, warnings: result.warnings, position: (i) => (batch ? i : null) }));
+  router.post('/events', handled(async (req: Request, res: Response) => {
+    const lease = bodyMemory?.lease();
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req, { limitBytes, lease, idleTimeoutMs: bodyTimeoutMs });
+      } catch (error) {
+        // Over the events limit (not a smaller --max-body-bytes): say where large batches go.
+        throw error instanceof PayloadTooLargeError && limitBytes < maxBodyBytes ? eventsBodyTooLarge(limitBytes) : error;
+      }
+      const receivedAt = now();
+      res.json(events
+        ? await events.storeBody(body, { receivedAt })
+        : await storeEvents(ledger, parseEventsBody(body.toString('utf8'), { receivedAt })));
+    } finally {
+      lease?.release();
+    }
   }));
 
   router.get('/report', handled(async (req: Request, res: Response) => {
@@ -81,17 +103,6 @@ export function createApiRouter({
  */
 function handled(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req, res, next) => void handler(req, res).catch(next);
-}
-
-/** Parses a request body, naming the position of a syntax error. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const at = jsonErrorPosition(text);
-    const where = at === null ? '' : ` at position ${at.position} (line ${at.line}, column ${at.column})`;
-    throw new ValidationError(`Malformed JSON in the request body${where}.`);
-  }
 }
 
 /** One query parameter as a string; a repeated parameter is an error naming it. */

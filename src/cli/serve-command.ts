@@ -21,7 +21,6 @@ export function registerServeCommand(program: Command): void {
     .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL, default off)')
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
     .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
-    .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
     .addHelpText('after', [
       '',
       'Each option resolves as: the option, then its environment variable, then the default.',
@@ -29,6 +28,9 @@ export function registerServeCommand(program: Command): void {
       'replaces them with one key of yours, and then requires --proxy-token (CPR_PROXY_TOKEN).',
       'The ledger file is created when missing; the start line says whether it was.',
     ].join('\n'))
+    .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 100)')
+    .option('--max-body-memory-bytes <n>', 'request body bytes held in memory at once, all requests together; more: 503 (env CPR_MAX_BODY_MEMORY_BYTES, default 268435456)')
+    .option('--body-timeout-ms <ms>', 'cut an upload that sends no byte for this long (env CPR_BODY_TIMEOUT_MS, default 10000)')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
       // Build the tokenizer now, before traffic, not on the first estimate (a client that left).

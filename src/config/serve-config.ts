@@ -45,9 +45,17 @@ export interface ServeOptions {
   shutdownGraceMs?: number | string;
   /**
    * How long a ledger write waits for another process's lock (`ingest`, `prune`…) before the row
-   * goes to the retry buffer, ms. The wait holds the proxy's event loop. Env `CPR_BUSY_TIMEOUT_MS`. Default 5,000.
+   * goes to the retry buffer, ms. The wait holds the proxy's event loop, so it is short: a lock
+   * held longer costs nothing but a retry. Env `CPR_BUSY_TIMEOUT_MS`. Default 100.
    */
   busyTimeoutMs?: number | string;
+  /**
+   * Bytes of request bodies held in memory at once, all requests together; a body that would
+   * pass it is refused with a 503. Env `CPR_MAX_BODY_MEMORY_BYTES`. Default 268,435,456 (256 MiB).
+   */
+  maxBodyMemoryBytes?: number | string;
+  /** An upload that sends no byte for this long is cut (408), ms. Env `CPR_BODY_TIMEOUT_MS`. Default 10,000. */
+  bodyTimeoutMs?: number | string;
 }
 
 /** Every option resolved. */
@@ -69,6 +77,8 @@ export interface ServeConfig {
   logLevel: LogLevel;
   shutdownGraceMs: number;
   busyTimeoutMs: number;
+  maxBodyMemoryBytes: number;
+  bodyTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,7 +147,10 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),
     logLevel: (pick(options.logLevel, env.CPR_LOG_LEVEL, 'info') as LogLevel),
     shutdownGraceMs: number(pick(options.shutdownGraceMs, env.CPR_SHUTDOWN_GRACE_MS, 10_000), 'shutdown-grace-ms', 'CPR_SHUTDOWN_GRACE_MS', { min: 0, integer: true }),
-    busyTimeoutMs: number(pick(options.busyTimeoutMs, env.CPR_BUSY_TIMEOUT_MS, 5_000), 'busy-timeout-ms', 'CPR_BUSY_TIMEOUT_MS', { min: 0, integer: true }),
+    busyTimeoutMs: number(pick(options.busyTimeoutMs, env.CPR_BUSY_TIMEOUT_MS, 100), 'busy-timeout-ms', 'CPR_BUSY_TIMEOUT_MS', { min: 0, integer: true }),
+    maxBodyMemoryBytes: number(pick(options.maxBodyMemoryBytes, env.CPR_MAX_BODY_MEMORY_BYTES, 256 * 1024 * 1024),
+      'max-body-memory-bytes', 'CPR_MAX_BODY_MEMORY_BYTES', { min: 1, integer: true }),
+    bodyTimeoutMs: number(pick(options.bodyTimeoutMs, env.CPR_BODY_TIMEOUT_MS, 10_000), 'body-timeout-ms', 'CPR_BODY_TIMEOUT_MS', { min: 1, integer: true }),
   };
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });

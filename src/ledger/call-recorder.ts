@@ -1,15 +1,26 @@
 import type { Logger } from '../logging/logger.js';
 import type { CallLedger } from './ledger.js';
 import type { LlmCall } from './types.js';
+import type { CprEvent } from '../tickets/types.js';
+import type { RecordEventsResult } from './ticket-ledger.js';
 
 /**
  * A ledger that can also commit synchronously (SQLite does), optionally without waiting for a
- * lock, and possibly many calls in one transaction.
+ * lock, and possibly many calls in one transaction; and that can store the events the proxy
+ * writes on a call's behalf (conversation links), with the calls in one transaction.
  */
 type MaybeSyncLedger = CallLedger & {
   recordCallSync?: (call: LlmCall, options?: { wait?: boolean }) => void;
   recordCallsSync?: (calls: readonly LlmCall[], options?: { wait?: boolean }) => void;
+  recordBatchSync?: (batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }, options?: { wait?: boolean }) => void;
+  recordEvents?: (events: CprEvent[]) => Promise<RecordEventsResult>;
 };
+
+/** What became of events handed to {@link CallRecorder.recordEvents}. */
+export type EventsOutcome = 'written' | 'buffered' | 'dropped';
+
+/** Rows written in one transaction when the retry buffer is flushed: a slice holds the event loop a few ms. */
+const FLUSH_SLICE_ROWS = 500;
 
 /** Counters of what the recorder did, for `/healthz` and metrics. */
 export interface RecorderStats {
@@ -25,13 +36,19 @@ export interface RecorderStats {
   dropped: number;
   /** Failure count per kind (`SQLITE_BUSY`, `SQLITE_READONLY`, `SQLITE_FULL`, …). */
   failuresByKind: Record<string, number>;
+  /** Events (conversation links, ticket attributes) written on calls' behalf. */
+  recordedEvents: number;
+  /** Such events waiting in the retry buffer now. */
+  bufferedEvents: number;
+  /** Such events lost (buffer full, refused, or still waiting at stop); logged and counted, never silent. */
+  droppedEvents: number;
 }
 
 /** Options of {@link CallRecorder}. */
 export interface CallRecorderOptions {
   ledger: MaybeSyncLedger;
   logger: Logger;
-  /** Calls kept for retry while the ledger fails. Default 10,000. */
+  /** Rows (calls and events) kept for retry while the ledger fails. Default 10,000. */
   bufferLimit?: number;
   /** How often the buffer is retried. Default 1,000 ms. */
   retryIntervalMs?: number;
@@ -85,6 +102,12 @@ export class CallRecorder {
   readonly #bufferLimit: number;
   readonly #retryIntervalMs: number;
   readonly #buffer: LlmCall[] = [];
+  /** Events waiting for retry, in order. */
+  #bufferedEvents: CprEvent[] = [];
+  /** Events waiting for the group commit, with what resolves their `recordEvents()`. */
+  #pendingEvents: Array<{ events: CprEvent[]; done: (outcome: EventsOutcome) => void }> = [];
+  /** The flush under way, if any: one at a time. */
+  #flushing: Promise<number> | undefined;
   readonly #loggedKinds = new Set<string>();
   readonly #listeners: CallListener[] = [];
   readonly #groupCommit: boolean;
@@ -95,7 +118,9 @@ export class CallRecorder {
   /** The group commit's timer, while calls wait for one with `maxDelayMs` > 0. */
   #commitTimer: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #stats: RecorderStats = { recorded: 0, failedWrites: 0, buffered: 0, dropped: 0, failuresByKind: {} };
+  #stats: RecorderStats = {
+    recorded: 0, failedWrites: 0, buffered: 0, dropped: 0, failuresByKind: {}, recordedEvents: 0, bufferedEvents: 0, droppedEvents: 0,
+  };
 
   constructor({ ledger, logger, bufferLimit = 10_000, retryIntervalMs = 1_000, groupCommit = false }: CallRecorderOptions) {
     this.#ledger = ledger;
@@ -123,20 +148,51 @@ export class CallRecorder {
     return new Promise<void>((done) => {
       const waiting = this.#pending.push({ call, done });
       if (waiting >= this.#maxCalls) this.#commitPending();
-      else if (waiting === 1) this.#scheduleCommit();
+      else if (waiting === 1 && this.#pendingEvents.length === 0) this.#scheduleCommit();
     }).then(() => this.#notify(call));
+  }
+
+  /**
+   * Stores events written on a call's behalf (a conversation link, ticket attributes) with the
+   * same promise as the call itself: in the group commit's transaction with the calls, else
+   * through the same fail-open path (never waiting for a lock while rows wait for retry;
+   * buffered, retried, and dropped only when counted and logged). Never rejects. The events
+   * need event ids: a retry may write what a failed transaction did not.
+   */
+  recordEvents(events: CprEvent[]): Promise<EventsOutcome> {
+    if (events.length === 0) return Promise.resolve('written');
+    if (!this.#groupCommit) return this.#recordEventsNow(events);
+    return new Promise<EventsOutcome>((done) => {
+      this.#pendingEvents.push({ events, done });
+      if (this.#pending.length === 0 && this.#pendingEvents.length === 1) this.#scheduleCommit();
+    });
+  }
+
+  async #recordEventsNow(events: CprEvent[]): Promise<EventsOutcome> {
+    try {
+      await this.#writeEvents(events, !this.#degraded());
+      this.#stats.recordedEvents += events.length;
+      return 'written';
+    } catch (error) {
+      return this.#eventsFailed(events, error);
+    }
   }
 
   async #recordNow(call: LlmCall): Promise<void> {
     try {
       // While rows wait for retry the ledger is failing: do not wait for its lock, call after
       // call (each wait would hold the event loop for the whole busy timeout).
-      await this.#write(call, this.#buffer.length === 0);
+      await this.#write(call, !this.#degraded());
       this.#stats.recorded += 1;
     } catch (error) {
       this.#failed(call, error);
     }
     this.#notify(call);
+  }
+
+  /** Rows wait for retry: the ledger is failing, and writes do not wait for its lock. */
+  #degraded(): boolean {
+    return this.#buffer.length > 0 || this.#bufferedEvents.length > 0;
   }
 
   /** Tells the listeners, in the caller's async context (a span's parent is the caller's), not in the commit's. */
@@ -163,22 +219,35 @@ export class CallRecorder {
     return this.#ledger.recordCallSync ? this.#ledger.recordCallSync(call, { wait }) : this.#ledger.recordCall(call);
   }
 
+  async #writeEvents(events: CprEvent[], wait: boolean): Promise<void> {
+    if (this.#ledger.recordBatchSync) return this.#ledger.recordBatchSync({ calls: [], events }, { wait });
+    if (this.#ledger.recordEvents) return void (await this.#ledger.recordEvents(events));
+    throw Object.assign(new Error('this ledger cannot store events'), { code: 'NO_EVENT_STORE' });
+  }
+
   /**
-   * The group commit: every call recorded since the last one, in one transaction. Counts and
-   * buffers synchronously (so that `close()` sees every outcome), then resolves the `record()`s.
-   * A transaction fails as a whole: on a failure that retrying cannot cure (one row refused),
-   * each call is written again on its own, so that only the refused row is dropped.
+   * The group commit: every call (and event) recorded since the last one, in one transaction.
+   * Counts and buffers synchronously (so that `close()` sees every outcome), then resolves the
+   * `record()`s. A transaction fails as a whole: on a failure that retrying cannot cure (one
+   * row refused), each call is written again on its own, so that only the refused row is dropped.
    */
   #commitPending(): void {
     if (this.#commitTimer) clearTimeout(this.#commitTimer);
     this.#commitTimer = undefined;
     const batch = this.#pending;
-    if (batch.length === 0) return;
+    const eventBatch = this.#pendingEvents;
+    if (batch.length === 0 && eventBatch.length === 0) return;
     this.#pending = [];
-    const wait = this.#buffer.length === 0;
+    this.#pendingEvents = [];
+    const wait = !this.#degraded();
+    const events = eventBatch.flatMap((entry) => entry.events);
+    let eventsOutcome: EventsOutcome = 'written';
     try {
-      if (batch.length === 1) this.#writeSync(batch[0]!.call, wait);
-      else this.#ledger.recordCallsSync!(batch.map((entry) => entry.call), { wait });
+      if (events.length > 0 && this.#ledger.recordBatchSync) {
+        this.#ledger.recordBatchSync({ calls: batch.map((entry) => entry.call), events }, { wait });
+        this.#stats.recordedEvents += events.length;
+      } else if (batch.length === 1) this.#writeSync(batch[0]!.call, wait);
+      else if (batch.length > 1) this.#ledger.recordCallsSync!(batch.map((entry) => entry.call), { wait });
       this.#stats.recorded += batch.length;
     } catch (error) {
       for (const { call } of batch) {
@@ -190,8 +259,27 @@ export class CallRecorder {
           this.#failed(call, own);
         }
       }
+      if (events.length > 0 && this.#ledger.recordBatchSync) eventsOutcome = this.#retryEvents(events, error, wait);
     }
     for (const { done } of batch) done();
+    if (events.length > 0 && !this.#ledger.recordBatchSync) {
+      // A ledger without synchronous batches (none in the project): its events on their own.
+      for (const { events: own, done } of eventBatch) void this.#recordEventsNow(own).then(done);
+      return;
+    }
+    for (const { done } of eventBatch) done(eventsOutcome);
+  }
+
+  /** After a group transaction failed: events alone again when a call row was refused (not their fault), else kept for retry. */
+  #retryEvents(events: CprEvent[], error: unknown, wait: boolean): EventsOutcome {
+    if (!isPermanent(error)) return this.#eventsFailed(events, error);
+    try {
+      this.#ledger.recordBatchSync!({ calls: [], events }, { wait });
+      this.#stats.recordedEvents += events.length;
+      return 'written';
+    } catch (own) {
+      return this.#eventsFailed(events, own);
+    }
   }
 
   #writeSync(call: LlmCall, wait: boolean): void {
@@ -199,10 +287,16 @@ export class CallRecorder {
     else this.#ledger.recordCallsSync!([call], { wait });
   }
 
-  #failed(call: LlmCall, error: unknown): void {
+  /** Counts a failure of `kind`: one log line per kind until writes recover. */
+  #countFailure(error: unknown): string {
     const kind = kindOf(error);
     this.#stats.failedWrites += 1;
     this.#stats.failuresByKind[kind] = (this.#stats.failuresByKind[kind] ?? 0) + 1;
+    return kind;
+  }
+
+  #failed(call: LlmCall, error: unknown): void {
+    const kind = this.#countFailure(error);
     if (isPermanent(error)) {
       // Kept for retry, it would fail forever and hold back every row behind it.
       this.#stats.dropped += 1;
@@ -210,7 +304,7 @@ export class CallRecorder {
       return;
     }
     this.#logOnce(kind, 'ledger write failed; the LLM call went through and the row is kept for retry', error);
-    if (this.#buffer.length >= this.#bufferLimit) {
+    if (this.#buffer.length + this.#bufferedEvents.length >= this.#bufferLimit) {
       this.#stats.dropped += 1;
       this.#logOnce('buffer-full', 'retry buffer full: ledger rows are being dropped (counted in "dropped")', error);
     } else {
@@ -218,6 +312,27 @@ export class CallRecorder {
     }
     this.#stats.buffered = this.#buffer.length;
     this.#schedule();
+  }
+
+  /** Buffers events whose write failed (or drops and counts them); one log line per kind, shared with calls. */
+  #eventsFailed(events: CprEvent[], error: unknown): EventsOutcome {
+    const kind = this.#countFailure(error);
+    if (isPermanent(error)) {
+      this.#stats.droppedEvents += events.length;
+      this.#logOnce(`${kind}:events`, 'the ledger refused a conversation link or ticket attributes; they are dropped (counted in "droppedEvents")', error);
+      return 'dropped';
+    }
+    this.#logOnce(kind, 'ledger write failed; the LLM call went through and the row is kept for retry', error);
+    const room = this.#bufferLimit - this.#buffer.length - this.#bufferedEvents.length;
+    if (room < events.length) {
+      this.#stats.droppedEvents += events.length;
+      this.#logOnce('buffer-full', 'retry buffer full: ledger rows are being dropped (counted in "dropped")', error);
+      return 'dropped';
+    }
+    this.#bufferedEvents.push(...events);
+    this.#stats.bufferedEvents = this.#bufferedEvents.length;
+    this.#schedule();
+    return 'buffered';
   }
 
   #logOnce(kind: string, message: string, error: unknown): void {
@@ -236,43 +351,102 @@ export class CallRecorder {
   }
 
   /**
-   * Commits the calls waiting for the group commit, then retries the buffered calls in order;
-   * stops at the first failure (a row the ledger refuses for itself is dropped and counted
-   * instead). Returns how many remain buffered. Does not wait for another connection's lock
-   * unless `wait` is set.
+   * Commits the calls waiting for the group commit, then retries the buffered rows in order, in
+   * transactions of at most 500 rows, each in its own turn of the event loop (10,000 rows never
+   * hold it at once); stops at the first failure (a row the ledger refuses for itself is dropped
+   * and counted instead). Returns how many remain buffered. Does not wait for another
+   * connection's lock unless `wait` is set.
    */
-  async flush({ wait = false }: { wait?: boolean } = {}): Promise<number> {
+  flush({ wait = false }: { wait?: boolean } = {}): Promise<number> {
     this.#commitPending();
-    while (this.#buffer.length > 0) {
+    // One flush at a time: two would write the same rows.
+    this.#flushing ??= this.#flushSlices(wait).finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #flushSlices(wait: boolean): Promise<number> {
+    let first = true;
+    while (this.#degraded()) {
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      first = false;
+      const calls = this.#buffer.slice(0, FLUSH_SLICE_ROWS);
+      const events = this.#bufferedEvents.slice(0, Math.max(0, FLUSH_SLICE_ROWS - calls.length));
       try {
-        await this.#write(this.#buffer[0]!, wait);
-        this.#stats.recorded += 1;
+        await this.#writeSlice(calls, events, wait);
+        this.#stats.recorded += calls.length;
+        this.#stats.recordedEvents += events.length;
+        this.#buffer.splice(0, calls.length);
+        this.#bufferedEvents.splice(0, events.length);
       } catch (error) {
         if (!isPermanent(error)) {
           this.#schedule();
           break;
         }
-        this.#stats.dropped += 1;
-        this.#logOnce(kindOf(error), 'the ledger refused a row; it is dropped (counted in "dropped")', error);
+        // A slice refused as a whole: row by row, so that only the refused row is dropped.
+        if (!(await this.#retryOneByOne(calls, events, wait))) break;
       }
-      this.#buffer.shift();
-      if (this.#buffer.length === 0) {
+      if (!this.#degraded()) {
         this.#logger.info('ledger writes recovered; retry buffer flushed', { failuresByKind: this.#stats.failuresByKind });
         this.#loggedKinds.clear();
       }
     }
     this.#stats.buffered = this.#buffer.length;
-    return this.#buffer.length;
+    this.#stats.bufferedEvents = this.#bufferedEvents.length;
+    return this.#buffer.length + this.#bufferedEvents.length;
+  }
+
+  async #writeSlice(calls: LlmCall[], events: CprEvent[], wait: boolean): Promise<void> {
+    if (this.#ledger.recordBatchSync) return this.#ledger.recordBatchSync({ calls, events }, { wait });
+    if (calls.length > 0 && this.#ledger.recordCallsSync) this.#ledger.recordCallsSync(calls, { wait });
+    else for (const call of calls) await this.#write(call, wait);
+    if (events.length > 0) await this.#writeEvents(events, wait);
+  }
+
+  /** Writes a refused slice row by row, dropping (counted, logged) what is refused; false when a transient failure stops it. */
+  async #retryOneByOne(calls: LlmCall[], events: CprEvent[], wait: boolean): Promise<boolean> {
+    for (const call of calls) {
+      try {
+        await this.#write(call, wait);
+        this.#stats.recorded += 1;
+      } catch (error) {
+        if (!isPermanent(error)) {
+          this.#schedule();
+          return false;
+        }
+        this.#stats.dropped += 1;
+        this.#logOnce(kindOf(error), 'the ledger refused a row; it is dropped (counted in "dropped")', error);
+      }
+      this.#buffer.shift();
+    }
+    for (const event of events) {
+      try {
+        await this.#writeEvents([event], wait);
+        this.#stats.recordedEvents += 1;
+      } catch (error) {
+        if (!isPermanent(error)) {
+          this.#schedule();
+          return false;
+        }
+        this.#stats.droppedEvents += 1;
+        this.#logOnce(`${kindOf(error)}:events`, 'the ledger refused an event; it is dropped (counted in "droppedEvents")', error);
+      }
+      this.#bufferedEvents.shift();
+    }
+    return true;
   }
 
   /** A copy of the counters. */
   stats(): RecorderStats {
-    return { ...this.#stats, buffered: this.#buffer.length, failuresByKind: { ...this.#stats.failuresByKind } };
+    return {
+      ...this.#stats, buffered: this.#buffer.length, bufferedEvents: this.#bufferedEvents.length, failuresByKind: { ...this.#stats.failuresByKind },
+    };
   }
 
-  /** `degraded` while calls wait for retry. */
+  /** `degraded` while rows wait for retry. */
   health(): 'ok' | 'degraded' {
-    return this.#buffer.length > 0 ? 'degraded' : 'ok';
+    return this.#degraded() ? 'degraded' : 'ok';
   }
 
   /** Stops retrying after one last flush (which may wait for a lock); rows still waiting are lost, counted and logged. */
@@ -281,14 +455,20 @@ export class CallRecorder {
     this.#commitPending();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const lost = await this.flush({ wait: true });
+    await this.#flushing;
+    await this.flush({ wait: true });
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (lost > 0) {
+    const lost = this.#buffer.length;
+    const lostEvents = this.#bufferedEvents.length;
+    if (lost + lostEvents > 0) {
       this.#stats.dropped += lost;
+      this.#stats.droppedEvents += lostEvents;
       this.#buffer.length = 0;
+      this.#bufferedEvents = [];
       this.#stats.buffered = 0;
-      this.#logger.error('stopping with ledger rows that could not be written: they are lost', { lost, failuresByKind: this.#stats.failuresByKind });
+      this.#stats.bufferedEvents = 0;
+      this.#logger.error('stopping with ledger rows that could not be written: they are lost', { lost, lostEvents, failuresByKind: this.#stats.failuresByKind });
     }
   }
 }

@@ -90,7 +90,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
   const recorder = new CallRecorder({ ledger, logger, groupCommit: { maxDelayMs: commitDelayMs } });
   recorder.onCall(createCallTelemetry());
-  const linker = new AttributionLinker({ ledger, logger });
+  const linker = new AttributionLinker({ sink: recorder });
 
   async function record(events: unknown): Promise<EventsAnswer> {
     const result = validateEvents(events, { now });

@@ -13,6 +13,7 @@ import { finishExchange, UpstreamAbort, type Exchange } from './exchange.js';
 import { newCallId } from '../recording/call-id.js';
 import { prepareRequest } from '../recording/prepare-request.js';
 import { readBody } from './read-body.js';
+import type { BodyMemory } from '../server/body-memory.js';
 import { relayBuffered } from './relay-buffered.js';
 import { relayStream } from './relay-stream.js';
 import type { ProxyRoute } from './routes.js';
@@ -34,6 +35,10 @@ export interface ProxyDeps {
   prices: PriceBook;
   logger: Logger;
   maxBodyBytes: number;
+  /** The bytes all request bodies may hold at once (`--max-body-memory-bytes`); none: no cap. */
+  bodyMemory?: BodyMemory | undefined;
+  /** A client that sends no byte of its body for this long is cut (`--body-timeout-ms`). */
+  bodyTimeoutMs?: number | undefined;
   /** Longest wait for the upstream's headers, and between two body chunks. */
   upstreamTimeoutMs: number;
   dispatcher: Dispatcher;
@@ -83,10 +88,24 @@ export function createProxyHandler(deps: ProxyDeps) {
 }
 
 async function record(req: IncomingMessage, res: ServerResponse, route: Exchange['route'], deps: ProxyDeps): Promise<void> {
+  // The body is held, and counted against the cap, until the exchange is over.
   const startedAt = deps.now();
   const t0 = performance.now();
+  const lease = deps.bodyMemory?.lease();
+  try {
+    const body = await readBody(req, { limitBytes: deps.maxBodyBytes, lease, idleTimeoutMs: deps.bodyTimeoutMs });
+    await exchangeCall({ req, res, route, body, startedAt, t0 }, deps);
+  } finally {
+    lease?.release();
+  }
+}
+
+async function exchangeCall(
+  { req, res, route, body, startedAt, t0 }: { req: IncomingMessage; res: ServerResponse; route: Exchange['route']; body: Buffer; startedAt: number; t0: number },
+  deps: ProxyDeps,
+): Promise<void> {
   const attribution = readAttribution(req.headers, route.conversationId);
-  const prepared = prepareRequest(route.operation, await readBody(req, deps.maxBodyBytes));
+  const prepared = prepareRequest(route.operation, body);
   const url = upstreamBase(deps, route) + route.subpath;
   const exchange: Exchange = {
     req, res, route, attribution, prepared, upstreamUrl: url,

@@ -5,8 +5,11 @@ import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
 import { upstreamUrlWarnings } from '../config/upstream-url-warnings.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
-import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
+import { DeferredLedger, isTransientOpenFailure } from '../ledger/sqlite/deferred-ledger.js';
 import { startReportThread } from '../ledger/sqlite/report-thread.js';
+import { startEventThread, type EventThread } from '../ledger/sqlite/event-thread.js';
+import { BodyMemory } from './body-memory.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
@@ -18,7 +21,7 @@ import { createProxyHandler } from '../proxy/proxy-handler.js';
 import { UpstreamHealth } from '../proxy/upstream-health.js';
 import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
-import { CprError } from '../errors.js';
+import { CprError, LedgerError } from '../errors.js';
 import express from 'express';
 import { createApiRouter } from '../api/create-api-router.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
@@ -45,9 +48,18 @@ export interface CprServer {
   port: number;
   config: ServeConfig;
   server: Server;
+  /** The ledger. While `serve` runs degraded because it could not open it (a full or read-only volume), reading it throws a `LedgerError`. */
   ledger: SqliteLedger;
   recorder: CallRecorder;
   prices: PriceBook;
+  /**
+   * Stores events off the server's thread (what `POST /api/events` uses): for anything else on
+   * the server that posts events (helpdesk webhooks). `undefined` on a `:memory:` ledger, where
+   * `ledger.recordEvents` is the way.
+   */
+  events: EventThread | undefined;
+  /** The request-body bytes held now, of `config.maxBodyMemoryBytes`. */
+  bodyMemory: BodyMemory;
   /**
    * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default
    * `config.shutdownGraceMs`, 10 s), flushes the retry buffer and closes the ledger.
@@ -78,16 +90,40 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   if (!ledgerCreated && config.db !== ':memory:') checkLedgerFile(config.db);
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
-  const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  const open = () => openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  let checkpoints: BackgroundCheckpoints | undefined;
+  const opened = (ready: SqliteLedger) => {
+    // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
+    checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ready.db, path: config.db, logger });
+  };
+  let ledger: SqliteLedger | DeferredLedger;
+  try {
+    ledger = open();
+    opened(ledger);
+  } catch (error) {
+    // A full or read-only volume (or a lock held through the migrations): serve anyway, as when
+    // the volume fills while running. Rows wait for retry; each retry tries to open the ledger.
+    if (!isTransientOpenFailure(error)) throw error;
+    ledger = new DeferredLedger({
+      open, error,
+      onOpen: (ready) => {
+        opened(ready);
+        logger.info('the ledger opened; the rows waiting for it are written now', { db: config.db });
+      },
+    });
+    logger.error('cannot open the ledger: serving LLM calls in degraded mode, their rows kept for retry (see /healthz)',
+      { db: config.db, error: (error as Error).message });
+  }
+  const deferred = ledger instanceof DeferredLedger ? ledger : undefined;
+  const sqlite = ledger instanceof DeferredLedger ? undefined : ledger;
   const now = options.now ?? Date.now;
   if (config.humanHourlyRate !== undefined) {
     // The rate belongs to the ledger, so that `cpr-meter report` on the same file uses it too.
-    const adopted = ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
+    // (A ledger that cannot be opened now keeps the rate it has: the start line says degraded.)
+    const adopted = sqlite?.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() }) ?? null;
     if (adopted !== null) logger.info('the ledger\'s human hourly rate is set', { usdPerHour: adopted.value,
       from: adopted.effectiveFrom === null ? 'always' : new Date(adopted.effectiveFrom).toISOString() });
   }
-  // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
-  const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls that finish in the same turn of the event loop share one SQLite transaction: under
   // concurrent load a commit per call would cost more than all the rest of the proxy's work.
   const recorder = new CallRecorder({ ledger, logger, groupCommit: true });
@@ -96,8 +132,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
   observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const linker = new AttributionLinker({ ledger, logger });
+  // Conversation links go through the recorder: in the calls' transaction, failing open as calls do.
+  const linker = new AttributionLinker({ sink: recorder });
   const upstreamHealth = new UpstreamHealth({ urls: { openai: config.upstream, anthropic: config.anthropicUpstream }, logger, now });
+  // The request bodies held at once, across all requests, are capped.
+  const bodyMemory = new BodyMemory(config.maxBodyMemoryBytes);
   const proxy = createProxyHandler({
     onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
@@ -106,17 +145,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     proxyToken: config.proxyToken,
     recorder, prices, logger, dispatcher, now,
     maxBodyBytes: config.maxBodyBytes,
+    bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     upstreamHealth,
   });
   const health = healthHandler({ ledger, recorder, upstreams: upstreamHealth });
   const api = express().disable('x-powered-by');
-  // Reports are read on a thread of their own: the proxy's thread never waits for one.
-  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
-  const apiLedger: TicketLedger = reports === undefined ? ledger
-    : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
+  // Reports are read, and event batches parsed and stored, on threads of their own: the proxy's
+  // thread never waits for either. Their connections may wait longer for a lock than the proxy's.
+  const threadBusyTimeoutMs = Math.max(config.busyTimeoutMs, 5_000);
+  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  const events = config.db === ':memory:' ? undefined : startEventThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  const apiLedger: TicketLedger = reports === undefined || events === undefined ? ledger
+    : { recordEvents: (batch) => events.recordEvents(batch), reportInput: (options) => reports.reportInput(options) };
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, now,
-    maxBodyBytes: config.maxBodyBytes }));
+    maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)
   // before it closes the ledger.
@@ -140,6 +183,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     await recorder.close();
     await dispatcher.close();
     await reports?.stop();
+    await events?.stop();
     await checkpoints?.stop();
     await ledger.close();
     await telemetry?.shutdown();
@@ -165,7 +209,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
 
   return {
     url: `http://${host}:${port}`,
-    port, config, server, ledger, recorder, prices,
+    port, config, server, recorder, prices, events, bodyMemory,
+    get ledger(): SqliteLedger {
+      const current = sqlite ?? deferred?.opened;
+      if (current === undefined) throw new LedgerError(`The ledger at ${config.db} is not open (see /healthz).`, { path: config.db });
+      return current;
+    },
     async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,

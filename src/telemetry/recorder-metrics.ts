@@ -4,6 +4,8 @@ import type { CallRecorder } from '../ledger/call-recorder.js';
 import {
   ATTR_CPR_FAILURE_KIND,
   INSTRUMENTATION_SCOPE,
+  METRIC_CPR_LEDGER_EVENT_RETRY_BUFFER,
+  METRIC_CPR_LEDGER_EVENTS_DROPPED,
   METRIC_CPR_LEDGER_RETRY_BUFFER,
   METRIC_CPR_LEDGER_ROWS_DROPPED,
   METRIC_CPR_LEDGER_WRITES_FAILED,
@@ -21,7 +23,9 @@ export interface ObserveRecorderOptions {
 /**
  * Reports the health of a recorder's ledger writes as metrics, read from `recorder.stats()` at
  * each collection: `cpr.ledger.writes_failed` (counter, by `cpr.failure.kind`),
- * `cpr.ledger.rows_dropped` (counter) and `cpr.ledger.retry_buffer` (gauge of rows waiting).
+ * `cpr.ledger.rows_dropped` (counter) and `cpr.ledger.retry_buffer` (gauge of rows waiting); for
+ * the events written on calls' behalf (conversation links), `cpr.ledger.events_dropped` and
+ * `cpr.ledger.event_retry_buffer`.
  *
  * @example
  * await startTelemetry();
@@ -46,6 +50,16 @@ export function observeRecorder(
     unit: '{row}',
     valueType: ValueType.INT,
   });
+  const eventsDropped = meter.createObservableCounter(METRIC_CPR_LEDGER_EVENTS_DROPPED, {
+    description: 'Events written on calls\' behalf (conversation links, ticket attributes) that were lost.',
+    unit: '{event}',
+    valueType: ValueType.INT,
+  });
+  const eventRetryBuffer = meter.createObservableGauge(METRIC_CPR_LEDGER_EVENT_RETRY_BUFFER, {
+    description: 'Events written on calls\' behalf waiting in the retry buffer.',
+    unit: '{event}',
+    valueType: ValueType.INT,
+  });
   // One callback, one stats() copy: the three values of a collection are consistent.
   meter.addBatchObservableCallback(
     (result) => {
@@ -55,7 +69,9 @@ export function observeRecorder(
       }
       result.observe(rowsDropped, stats.dropped);
       result.observe(retryBuffer, stats.buffered);
+      result.observe(eventsDropped, stats.droppedEvents);
+      result.observe(eventRetryBuffer, stats.bufferedEvents);
     },
-    [writesFailed, rowsDropped, retryBuffer],
+    [writesFailed, rowsDropped, retryBuffer, eventsDropped, eventRetryBuffer],
   );
 }

@@ -82,6 +82,10 @@ export const METRIC_CPR_LEDGER_WRITES_FAILED = 'cpr.ledger.writes_failed';
 export const METRIC_CPR_LEDGER_ROWS_DROPPED = 'cpr.ledger.rows_dropped';
 /** Observable gauge of ledger rows waiting in the retry buffer. */
 export const METRIC_CPR_LEDGER_RETRY_BUFFER = 'cpr.ledger.retry_buffer';
+/** Observable counter of events written on calls' behalf (conversation links) that were lost. */
+export const METRIC_CPR_LEDGER_EVENTS_DROPPED = 'cpr.ledger.events_dropped';
+/** Observable gauge of events written on calls' behalf waiting in the retry buffer. */
+export const METRIC_CPR_LEDGER_EVENT_RETRY_BUFFER = 'cpr.ledger.event_retry_buffer';
 
 /** The conventions' advisory bucket boundaries of `gen_ai.client.token.usage` (powers of 4). */
 export const TOKEN_USAGE_BUCKETS: readonly number[] = [

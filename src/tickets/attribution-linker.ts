@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from '../logging/logger.js';
-import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import type { CprEvent } from './types.js';
 
 /** Who a call belongs to, as the proxy headers or the middleware context say. */
@@ -40,20 +38,26 @@ export function attributionEvents(attribution: CallAttribution, at: number): Cpr
   return events;
 }
 
+/** Where the linker's events go: the call recorder, so that they fail open as calls do. */
+export interface LinkSink {
+  recordEvents(events: CprEvent[]): Promise<'written' | 'buffered' | 'dropped'>;
+}
+
 /**
- * Records the events of each call's attribution once: a bounded memory of what was already sent
- * saves a write per call for a conversation's later turns. Failures are logged, never thrown:
- * attribution is bookkeeping, and the LLM call must go through.
+ * Records the events of each call's attribution once: a bounded memory of what was already
+ * sent saves a write per call for a conversation's later turns. The events go through the call
+ * recorder ({@link LinkSink}): in the group commit's transaction with the calls, and, when the
+ * ledger fails, buffered, retried, or dropped only when counted and logged, exactly as calls
+ * are. The linker never waits for the ledger and never throws: attribution is bookkeeping, and
+ * the LLM call must go through.
  */
 export class AttributionLinker {
-  readonly #ledger: TicketLedger;
-  readonly #logger: Logger;
+  readonly #sink: LinkSink;
   readonly #sent = new Set<string>();
   readonly #limit: number;
 
-  constructor({ ledger, logger, memory = 50_000 }: { ledger: TicketLedger; logger: Logger; memory?: number }) {
-    this.#ledger = ledger;
-    this.#logger = logger;
+  constructor({ sink, memory = 50_000 }: { sink: LinkSink; memory?: number }) {
+    this.#sink = sink;
     this.#limit = memory;
   }
 
@@ -61,13 +65,13 @@ export class AttributionLinker {
   link(attribution: CallAttribution, at: number): void {
     const fresh = attributionEvents(attribution, at).filter((event) => !this.#sent.has(event.eventId!));
     if (fresh.length === 0) return;
-    this.#ledger.recordEvents(fresh).then(
-      () => {
-        // A Set iterates in insertion order: forget the oldest first.
-        for (const event of fresh) this.#sent.add(event.eventId!);
-        while (this.#sent.size > this.#limit) this.#sent.delete(this.#sent.values().next().value!);
-      },
-      (error: unknown) => this.#logger.warn('could not record a conversation link or ticket attributes', { error: (error as Error).message }),
-    );
+    // Remembered at once, so that the conversation's next calls do not queue the same events
+    // again; forgotten if they are dropped, so that a later call tries again.
+    for (const event of fresh) this.#sent.add(event.eventId!);
+    // A Set iterates in insertion order: forget the oldest first.
+    while (this.#sent.size > this.#limit) this.#sent.delete(this.#sent.values().next().value!);
+    void this.#sink.recordEvents(fresh).then((outcome) => {
+      if (outcome === 'dropped') for (const event of fresh) this.#sent.delete(event.eventId!);
+    });
   }
 }

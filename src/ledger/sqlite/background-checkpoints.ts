@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
+import { WAL_SIZE_LIMIT_BYTES } from './wal-limit.js';
 
 /** Options of {@link startBackgroundCheckpoints}. */
 export interface BackgroundCheckpointOptions {
@@ -12,6 +13,11 @@ export interface BackgroundCheckpointOptions {
   logger: Logger;
   /** How often the WAL is checkpointed. Default 100 ms. */
   intervalMs?: number;
+  /**
+   * After this long without a commit from any connection, the WAL is checkpointed in TRUNCATE
+   * mode, which cuts it to 0 bytes. Default 1,000 ms.
+   */
+  idleTruncateMs?: number;
   /**
    * WAL pages at which the writing connection checkpoints by itself anyway, should the worker
    * fall behind or stop. Default 10,000 (about 40 MB); SQLite's own default is 1,000.
@@ -29,15 +35,31 @@ export interface BackgroundCheckpoints {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const { statSync } = require('node:fs');
 const db = new Database(workerData.path, { fileMustExist: true });
 // Never wait for a lock: a checkpoint that finds one taken is simply tried again next time.
 db.pragma('busy_timeout = 0');
 // The checkpoint syncs the WAL and the database file as the writing connection's would.
 db.pragma('synchronous = NORMAL');
+db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
 let reported = false;
+// The last commit seen (data_version changes when another connection commits), and when.
+let version = -1;
+let changedAt = Date.now();
+const walSize = () => {
+  try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
+};
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const now = db.pragma('data_version', { simple: true });
+    if (now !== version) {
+      version = now;
+      changedAt = Date.now();
+    }
+    // Idle for a while with a WAL left over: cut it to nothing. TRUNCATE waits for no one here
+    // (busy_timeout 0): with a writer or reader in the way it fails and is tried again.
+    if (Date.now() - changedAt >= workerData.idleTruncateMs && walSize() > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+    else db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
     if (!reported && error && error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') {
       reported = true;
@@ -66,7 +88,9 @@ parentPort.on('message', (message) => {
  * // ... at shutdown, before the ledger is closed:
  * await checkpoints.stop();
  */
-export function startBackgroundCheckpoints({ db, path, logger, intervalMs = 100, backstopPages = 10_000 }: BackgroundCheckpointOptions): BackgroundCheckpoints {
+export function startBackgroundCheckpoints(
+  { db, path, logger, intervalMs = 100, idleTruncateMs = 1_000, backstopPages = 10_000 }: BackgroundCheckpointOptions,
+): BackgroundCheckpoints {
   const ownPages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.trunc(backstopPages))}`);
   const restore = () => {
@@ -74,7 +98,9 @@ export function startBackgroundCheckpoints({ db, path, logger, intervalMs = 100,
   };
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, intervalMs },
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, intervalMs, idleTruncateMs, journalSizeLimit: WAL_SIZE_LIMIT_BYTES,
+    },
   });
   let stopped = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -7,6 +7,7 @@ import type { LlmCall } from '../types.js';
 import { applyMigrations } from './apply-migrations.js';
 import { CallStore } from './call-store.js';
 import { migrations } from './migrations/index.js';
+import { WAL_SIZE_LIMIT_BYTES } from './wal-limit.js';
 import { LedgerError } from '../../errors.js';
 import type { RecordEventsResult, ReportInputOptions, TicketLedger } from '../ticket-ledger.js';
 import type { CprEvent } from '../../tickets/types.js';
@@ -100,6 +101,30 @@ export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
     } finally {
       this.db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
     }
+  }
+
+  /**
+   * Inserts calls and the events written on their behalf (conversation links) in one
+   * transaction, all or none; `wait` as for {@link recordCallSync}. An event whose id is stored
+   * already is skipped, so a retry of a batch that was in fact committed doubles nothing.
+   */
+  recordBatchSync({ calls, events }: { calls: readonly LlmCall[]; events: readonly CprEvent[] }, { wait = true }: { wait?: boolean } = {}): void {
+    this.#assertFile();
+    if (events.length === 0) return this.recordCallsSync(calls, { wait });
+    if (!wait) this.db.pragma('busy_timeout = 0');
+    try {
+      this.#batch({ calls, events });
+    } finally {
+      if (!wait) this.db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
+  }
+
+  #batch(batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }): void {
+    // `insertEvents` and `insertMany` are transactions of their own: nested, they become savepoints of this one.
+    this.db.transaction(() => {
+      if (batch.calls.length > 0) this.#calls.insertMany(batch.calls);
+      insertEvents(this.db, batch.events);
+    })();
   }
 
   async repriceCandidates(window: TimeWindow): Promise<RepriceCandidate[]> {
@@ -204,6 +229,7 @@ export function openSqliteLedger({ path, busyTimeoutMs = 5000, readonly = false,
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       db.pragma('foreign_keys = ON');
       applyMigrations(db, migrations);
     }
