@@ -87,7 +87,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides });
   const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
-  if (!ledgerCreated && config.db !== ':memory:') checkLedgerFile(config.db);
+  if (!ledgerCreated && config.db !== ':memory:') {
+    try {
+      checkLedgerFile(config.db);
+    } catch (error) {
+      // A full or read-only volume cannot be read to tell; the open below serves degraded meanwhile.
+      if (!isTransientOpenFailure(error)) throw error;
+    }
+  }
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const open = () => openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });

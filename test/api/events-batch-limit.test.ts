@@ -42,7 +42,7 @@ describe('POST /api/events batch size', () => {
     expect(await ok.json()).toEqual({ accepted: 2_000, duplicates: 0, conflicts: [], warnings: [] });
     expect(stored(h, 'ok')).toBe(2_000);
     // The batch was stored by the event thread, not the server's connection: the thread answers too.
-    expect(await h.cpr.events!.recordEvents([])).toEqual({ accepted: 0, duplicates: 0 });
+    expect(await h.cpr.events!.recordEvents([])).toEqual({ accepted: 0, duplicates: 0, conflicts: [] });
   });
 
   it('answers bad events from the event thread with the same 400 as before', async () => {
