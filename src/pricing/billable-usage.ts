@@ -1,0 +1,34 @@
+import type { Usage } from '../usage/types.js';
+
+/** A usage as `@pydantic/genai-prices` reads it: counts by its unit names. */
+export type BillableUsage = Record<string, number>;
+
+/**
+ * The usage in `@pydantic/genai-prices`' units, every part it can price: input (all of it), cache
+ * reads, cache writes and their 1-hour part, audio in and out, output (all of it), reasoning, and
+ * tool calls (`web_searches`, `storage_searches` for file search, `code_executions`). Parts not
+ * reported are left out: the calculation then prices those tokens at their whole's rate. Pure.
+ */
+export function billableUsage(usage: Usage): BillableUsage {
+  const billable: BillableUsage = {
+    input_tokens: usage.inputTokens,
+    cache_read_tokens: usage.cacheReadTokens,
+    cache_write_tokens: usage.cacheWriteTokens,
+    output_tokens: usage.outputTokens,
+  };
+  if (usage.cacheWrite1hTokens != null) {
+    billable.cache_write_1h_tokens = usage.cacheWrite1hTokens;
+    billable.cache_write_5m_tokens = usage.cacheWriteTokens - usage.cacheWrite1hTokens;
+  }
+  if (usage.inputAudioTokens != null) {
+    billable.input_audio_tokens = usage.inputAudioTokens;
+    // Providers do not say how much of the cache read was audio: none, unless all input is audio.
+    billable.cache_audio_read_tokens = usage.inputAudioTokens === usage.inputTokens ? usage.cacheReadTokens : 0;
+  }
+  if (usage.outputAudioTokens != null) billable.output_audio_tokens = usage.outputAudioTokens;
+  if (usage.reasoningTokens > 0 && usage.outputAudioTokens == null) billable.output_reasoning_tokens = usage.reasoningTokens;
+  if (usage.webSearches != null) billable.web_searches = usage.webSearches;
+  if (usage.fileSearches != null) billable.storage_searches = usage.fileSearches;
+  if (usage.codeExecutions != null) billable.code_executions = usage.codeExecutions;
+  return billable;
+}
