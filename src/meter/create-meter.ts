@@ -75,7 +75,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
-  const prices = new PriceBook({ overrides });
+  const prices = new PriceBook({ overrides, logger });
   const ledger = openSqliteLedger({ path: config.db });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });

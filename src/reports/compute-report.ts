@@ -87,6 +87,7 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
     unallocatedCostUsd: money(unallocated),
     groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),
     models: modelSpend(scoped, input),
+    ...(input.costMismatches?.length ? { costMismatches: input.costMismatches } : {}),
   };
 }
 

@@ -111,6 +111,14 @@ export interface ReportInput {
   unattributed: ModelSpend[];
   /** Fixed costs whose range overlaps the window. */
   fixedCosts: FixedCost[];
+  /** Calls in the window whose provider-reported and computed costs differ by more than 1%, per model. Default: none. */
+  costMismatches?: CostMismatch[];
+}
+
+/** Calls of one model whose provider-reported cost and computed cost disagree (the price table may be stale). */
+export interface CostMismatch {
+  model: string;
+  calls: number;
 }
 
 /**
@@ -188,4 +196,6 @@ export interface Report {
   groups: ReportGroup[];
   /** Costliest first. */
   models: ModelReport[];
+  /** Present when some calls' provider-reported and computed costs differ by more than 1%. */
+  costMismatches?: CostMismatch[];
 }

@@ -67,7 +67,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const config = resolveServeConfig(options, options.env ?? process.env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
-  const prices = new PriceBook({ overrides });
+  const prices = new PriceBook({ overrides, logger });
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
@@ -87,6 +87,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
     anthropicUpstreamUrl: config.anthropicUpstream,
+    upstreamProvider: config.upstreamProvider,
+    anthropicUpstreamProvider: config.anthropicUpstreamProvider,
     upstreamApiKey: config.upstreamApiKey,
     proxyToken: config.proxyToken,
     recorder, prices, logger, dispatcher, now,

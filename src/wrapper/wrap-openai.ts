@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { ConfigError } from '../errors.js';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { PriceBook } from '../pricing/price-book.js';
+import { upstreamProviderOf } from '../pricing/upstream-provider.js';
 import { validateId, type Attribution } from '../proxy/attribution.js';
 import { createRecordingFetch, type Fetch } from './recording-fetch.js';
 
@@ -18,6 +19,11 @@ export interface WrapOpenAIOptions {
   conversationId?: string;
   /** Names a ticket on every call. Default: the current request's; a call's `x-cpr-ticket-id` header wins. */
   ticketId?: string;
+  /**
+   * The company whose API the client calls (`openai`, `groq`, `openrouter`...), for its prices.
+   * Default: matched from the client's `baseURL` (`null` when it matches none, a local server).
+   */
+  upstreamProvider?: string;
   /** The clock for `started_at`, ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Told of each recorded call's attribution when it names a conversation or ticket (links conversations to tickets). Default: none. */
@@ -45,7 +51,7 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * app.use(costTracking());
  * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
  */
-export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
+export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution, upstreamProvider }: WrapOpenAIOptions): T {
   const holder = client as unknown as FetchHolder;
   if (typeof holder.fetch !== 'function') {
     throw new ConfigError('wrapOpenAI() needs an openai v6 client (it records through the client\'s `fetch`); this one has none.', { option: 'client' });
@@ -56,6 +62,7 @@ export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conv
     prices,
     now,
     onAttribution,
+    upstreamProvider: upstreamProviderOf({ url: String((client as { baseURL?: unknown }).baseURL ?? ''), explicit: upstreamProvider }),
     conversationId: conversationId === undefined ? undefined : validateId(conversationId, 'conversationId'),
     ticketId: ticketId === undefined ? undefined : validateId(ticketId, 'ticketId'),
   });
