@@ -3,6 +3,9 @@ import type { Usage } from '../usage/types.js';
 /** A usage as `@pydantic/genai-prices` reads it: counts by its unit names. */
 export type BillableUsage = Record<string, number>;
 
+/** The audio parts of cache reads and writes, which no provider reports apart. */
+const AUDIO_CACHE_PARTS = ['cache_audio_read_tokens', 'cache_audio_write_tokens', 'cache_audio_write_1h_tokens', 'cache_audio_write_5m_tokens'];
+
 /**
  * The usage in `@pydantic/genai-prices`' units, every part it can price: input (all of it), cache
  * reads, cache writes and their 1-hour part, audio in and out, output (all of it), reasoning, and
@@ -22,8 +25,8 @@ export function billableUsage(usage: Usage): BillableUsage {
   }
   if (usage.inputAudioTokens != null) {
     billable.input_audio_tokens = usage.inputAudioTokens;
-    // Providers do not say how much of the cache read was audio: none, unless all input is audio.
-    billable.cache_audio_read_tokens = usage.inputAudioTokens === usage.inputTokens ? usage.cacheReadTokens : 0;
+    // Providers do not say how much of the cache reads and writes was audio: taken as none.
+    for (const key of AUDIO_CACHE_PARTS) billable[key] = 0;
   }
   if (usage.outputAudioTokens != null) billable.output_audio_tokens = usage.outputAudioTokens;
   if (usage.reasoningTokens > 0 && usage.outputAudioTokens == null) billable.output_reasoning_tokens = usage.reasoningTokens;
