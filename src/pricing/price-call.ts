@@ -2,6 +2,7 @@ import { calcPrice, type ModelPrice, type PriceCalculation } from '@pydantic/gen
 import type { CallStatus } from '../ledger/types.js';
 import type { Provider, Usage } from '../usage/types.js';
 import { billableUsage, type BillableUsage } from './billable-usage.js';
+import { plainCost } from './plain-cost.js';
 import { oneModelProvider, type PriceBook, type PriceSheet } from './price-book.js';
 import { PRICES_VERSION } from './prices-version.js';
 import { serviceTierRates } from './service-tier-rates.js';
@@ -81,13 +82,22 @@ function computeCost(input: PricingInput, model: string, usage: Usage, book: Pri
   if (sheet === null) return null;
   const at = new Date(input.at);
   const billable = billableUsage(usage);
+  const tier = usage.serviceTier;
+  const standardTier = tier == null || STANDARD_TIERS.has(tier);
+  const model0 = sheet.provider.models[0]!;
+  // The frequent call, at prices fixed in time, is computed directly (see `plain-cost.ts`).
+  if (standardTier && !Array.isArray(model0.prices)) {
+    const rates = model0.prices;
+    if (rates.input_mtok === undefined && rates.output_mtok === undefined) return null;
+    const plain = plainCost(rates, billable);
+    if (plain !== undefined) return { costUsd: Math.round(plain * 1e12) / 1e12, prices: unitPrices(rates, usage.inputTokens, sheet.source) };
+  }
   try {
     let result = calculate(billable, sheet, at);
     // A model the database lists without token prices (an image model, say) is not priced by tokens.
     if (!result || (result.model_price.input_mtok === undefined && result.model_price.output_mtok === undefined)) return null;
     let source = sheet.source;
-    const tier = usage.serviceTier;
-    if (tier != null && !STANDARD_TIERS.has(tier)) {
+    if (!standardTier && tier != null) {
       const tierPrice = serviceTierRates({ sheet, model, tier, standard: result.model_price, at });
       if (tierPrice === null) {
         book.warnOnce(`tier\u0000${sheet.providerId}\u0000${tier}`, 'no price known for this service tier: calls are priced at the standard rate', { provider: sheet.providerId, serviceTier: tier, model });
