@@ -82,11 +82,10 @@ function computeCost(input: PricingInput, model: string, usage: Usage, book: Pri
   if (sheet === null) return null;
   const at = new Date(input.at);
   const billable = billableUsage(usage);
-  const tier = usage.serviceTier;
-  const standardTier = tier == null || STANDARD_TIERS.has(tier);
+  const modifiers = rateModifiers(usage);
   const model0 = sheet.provider.models[0]!;
   // The frequent call, at prices fixed in time, is computed directly (see `plain-cost.ts`).
-  if (standardTier && !Array.isArray(model0.prices)) {
+  if (modifiers.length === 0 && !Array.isArray(model0.prices)) {
     const rates = model0.prices;
     if (rates.input_mtok === undefined && rates.output_mtok === undefined) return null;
     const plain = plainCost(rates, billable);
@@ -97,21 +96,36 @@ function computeCost(input: PricingInput, model: string, usage: Usage, book: Pri
     // A model the database lists without token prices (an image model, say) is not priced by tokens.
     if (!result || (result.model_price.input_mtok === undefined && result.model_price.output_mtok === undefined)) return null;
     let source = sheet.source;
-    if (!standardTier && tier != null) {
-      const tierPrice = serviceTierRates({ sheet, model, tier, standard: result.model_price, at });
-      if (tierPrice === null) {
-        book.warnOnce(`tier\u0000${sheet.providerId}\u0000${tier}`, 'no price known for this service tier: calls are priced at the standard rate', { provider: sheet.providerId, serviceTier: tier, model });
-      } else {
-        const info = { ...sheet.provider.models[0]!, prices: tierPrice.rates };
-        result = calculate(billable, { ...sheet, provider: oneModelProvider(sheet.provider, info) }, at) ?? result;
-        source = `${source}+tier:${tier}`;
+    let rates = result.model_price;
+    for (const modifier of modifiers) {
+      const modified = serviceTierRates({ sheet, model, tier: modifier, standard: rates, at });
+      if (modified === null) {
+        book.warnOnce(`tier\u0000${sheet.providerId}\u0000${modifier}`, 'no price known for this service tier: calls are priced at the standard rate', { provider: sheet.providerId, serviceTier: modifier, model });
+        continue;
       }
+      rates = modified.rates;
+      source = `${source}+tier:${modifier}`;
+    }
+    if (rates !== result.model_price) {
+      const info = { ...sheet.provider.models[0]!, prices: rates };
+      result = calculate(billable, { ...sheet, provider: oneModelProvider(sheet.provider, info) }, at) ?? result;
     }
     return { costUsd: Math.round(result.total_price * 1e12) / 1e12, prices: unitPrices(result.model_price, usage.inputTokens, source) };
   } catch (cause) {
     book.warnOnce(`calc\u0000${model}`, 'the price calculation refused this usage: the call is unpriced', { model, reason: (cause as Error).message });
     return null;
   }
+}
+
+/**
+ * What changes the call's rates beyond its model: a service tier other than the standard one,
+ * and where inference ran when not anywhere (`inference_geo:us`), in the order they apply.
+ */
+function rateModifiers(usage: Usage): string[] {
+  const modifiers: string[] = [];
+  if (usage.serviceTier != null && !STANDARD_TIERS.has(usage.serviceTier)) modifiers.push(usage.serviceTier);
+  if (usage.inferenceGeo != null && usage.inferenceGeo !== 'global') modifiers.push(`inference_geo:${usage.inferenceGeo}`);
+  return modifiers;
 }
 
 /** A rate as it applies to a call of `inputTokens` input (the whole call at the tier it passes). */

@@ -40,7 +40,8 @@ export function serviceTierRates(options: { sheet: PriceSheet; model: string; ti
     } catch {
       own = null;
     }
-    if (own && own.provider.id === sheet.providerId) return { rates: own.model_price, origin: 'genai-prices' };
+    // Only an entry for the tier itself: a model that merely matches the name (by a prefix) is not one.
+    if (own && own.provider.id === sheet.providerId && own.model.id.endsWith(`:${tier}`)) return { rates: own.model_price, origin: 'genai-prices' };
   }
   const published = publishedTier({ provider: sheet.providerId, model, tier });
   if (published === undefined) return null;

@@ -30,6 +30,7 @@ const OPENAI_PRIORITY = 'https://openai.com/api-priority-processing/';
 const OPENAI_FLEX = 'https://platform.openai.com/docs/guides/flex-processing';
 const OPENAI_BATCH = 'https://platform.openai.com/docs/guides/batch';
 const ANTHROPIC_PRICING = 'https://docs.anthropic.com/en/docs/about-claude/pricing';
+const ANTHROPIC_US_ONLY = 'https://support.claude.com/en/articles/15422948-enable-us-only-inference-for-your-organization';
 const GOOGLE_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
 const AS_OF = '2026-12-06';
 
@@ -58,6 +59,8 @@ export const PUBLISHED_TIERS: readonly PublishedTier[] = [
   { provider: 'anthropic', tier: 'batch', models: ['*'], multiplier: 0.5, source: ANTHROPIC_PRICING, asOf: AS_OF },
   // Anthropic's Priority Tier bills the standard per-token rates against a committed spend.
   { provider: 'anthropic', tier: 'priority', models: ['*'], multiplier: 1, source: ANTHROPIC_PRICING, asOf: AS_OF },
+  // US-only inference (`inference_geo: "us"`), which only Opus 4.6, Sonnet 4.6 and later accept.
+  { provider: 'anthropic', tier: 'inference_geo:us', models: ['*'], multiplier: 1.1, source: ANTHROPIC_US_ONLY, asOf: AS_OF },
   { provider: 'google', tier: 'flex', models: ['*'], multiplier: 0.5, source: GOOGLE_PRICING, asOf: AS_OF },
   { provider: 'google', tier: 'batch', models: ['*'], multiplier: 0.5, source: GOOGLE_PRICING, asOf: AS_OF },
   { provider: 'google', tier: 'priority', models: ['*'], multiplier: 1.8, source: GOOGLE_PRICING, asOf: AS_OF },

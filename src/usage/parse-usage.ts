@@ -62,7 +62,7 @@ function withReported(base: Usage, parts: Partial<Usage>): Usage {
  * - Anthropic: `input_tokens` excludes `cache_read_input_tokens` and
  *   `cache_creation_input_tokens`, so the three are added up into `inputTokens`;
  *   `cache_creation.ephemeral_1h_input_tokens`, `server_tool_use.{web_search_requests,
- *   web_fetch_requests}`, `service_tier`.
+ *   web_fetch_requests}`, `service_tier`, `inference_geo`.
  * - Either: a provider-reported cost (`cost`, `cost_in_usd_ticks`).
  *
  * @example
@@ -140,6 +140,7 @@ function parseAnthropic(usage: object): Usage | null {
       webSearches: count(field(tools, 'web_search_requests')) ?? null,
       webFetches: count(field(tools, 'web_fetch_requests')) ?? null,
       serviceTier: word(field(usage, 'service_tier')),
+      inferenceGeo: word(field(usage, 'inference_geo')),
       providerCostUsd: reportedCost(usage),
     },
   );

@@ -43,6 +43,8 @@ export interface Usage {
   codeExecutions?: number | null;
   /** The service tier that served the call (`flex`, `priority`, `batch`, `default`, `standard`...). */
   serviceTier?: string | null;
+  /** Where inference ran when it changes the rate (Anthropic `usage.inference_geo`: `us`, `global`). */
+  inferenceGeo?: string | null;
   /** The provider's own figure for the call's cost, USD (OpenRouter `usage.cost`, xAI `cost_in_usd_ticks` / 1e10). */
   providerCostUsd?: number | null;
 }

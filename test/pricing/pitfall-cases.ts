@@ -116,6 +116,15 @@ export const PITFALL_CASES: PitfallCase[] = [
     before: '$1.5225 (right)',
   },
   {
+    name: 'Anthropic US-only inference (inference_geo "us") at 1.1x',
+    source: 'https://support.claude.com/en/articles/15422948-enable-us-only-inference-for-your-organization (1.1x for Opus 4.6 and later); https://platform.claude.com/docs/en/build-with-claude/data-residency (usage.inference_geo); Opus 4.6 5 / 25',
+    wire: 'anthropic', operation: 'messages', model: 'claude-opus-4-6',
+    script: { rawUsage: { input_tokens: 1000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 100, service_tier: 'standard', inference_geo: 'us' } },
+    // (1000 x 5 + 100 x 25) x 1.1 = 7,500 x 1.1 = 8,250 per million = $0.00825.
+    expected: { costUsd: 0.00825, costSource: 'computed', columns: { inference_geo: 'us' } },
+    before: '$0.0075 (standard rate), 9% low',
+  },
+  {
     name: 'Gemini thinking seen only in total_tokens, billed as output',
     source: 'https://ai.google.dev/gemini-api/docs/pricing (gemini-2.5-flash 0.30 / 2.50, output price includes thinking tokens)',
     wire: 'openai', operation: 'chat', model: 'gemini-2.5-flash', upstreamProvider: 'google',

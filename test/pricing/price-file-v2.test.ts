@@ -111,6 +111,18 @@ describe('the upstream provider', () => {
   });
 });
 
+describe('service tiers in the database', () => {
+  it("are preferred to the published table: OpenRouter's <model>:batch entry", () => {
+    const priced = priceCall(
+      { provider: 'openai', upstreamProvider: 'openrouter', model: 'openai/gpt-6-luna', usage: usage({ inputTokens: 10_000, outputTokens: 1000, serviceTier: 'batch' }), status: 'ok', at: AT },
+      new PriceBook(),
+    );
+    // openai/gpt-6-luna:batch: 0.05 in, 0.25 out: 10,000 x 0.05 + 1,000 x 0.25 = 500 + 250 = 750 per million.
+    expect(priced.costUsd).toBeCloseTo(0.00075, 12);
+    expect(priced.prices?.source).toBe('genai-prices:openrouter/openai/gpt-6-luna+tier:batch');
+  });
+});
+
 describe('published service tiers', () => {
   it('name a model before a wildcard, each with its source', () => {
     expect(publishedTier({ provider: 'openai', model: 'gpt-4o-2024-08-06', tier: 'priority' })?.rates).toEqual({ input: 4.25, cachedInput: 2.125, output: 17 });

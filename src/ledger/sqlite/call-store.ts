@@ -13,7 +13,7 @@ const COLUMNS = [
   'finish_reasons', 'source',
   'upstream_provider', 'cache_write_1h_tokens', 'input_audio_tokens', 'output_audio_tokens',
   'accepted_prediction_tokens', 'rejected_prediction_tokens', 'web_searches', 'file_searches',
-  'web_fetches', 'code_executions', 'service_tier', 'provider_cost_usd', 'computed_cost_usd',
+  'web_fetches', 'code_executions', 'service_tier', 'inference_geo', 'provider_cost_usd', 'computed_cost_usd',
   'cost_source', 'price_rates', 'prices_version',
 ] as const;
 
@@ -23,7 +23,7 @@ const PART_COLUMNS = [
   ['output_audio_tokens', 'outputAudioTokens'], ['accepted_prediction_tokens', 'acceptedPredictionTokens'],
   ['rejected_prediction_tokens', 'rejectedPredictionTokens'], ['web_searches', 'webSearches'],
   ['file_searches', 'fileSearches'], ['web_fetches', 'webFetches'], ['code_executions', 'codeExecutions'],
-  ['service_tier', 'serviceTier'], ['provider_cost_usd', 'providerCostUsd'],
+  ['service_tier', 'serviceTier'], ['inference_geo', 'inferenceGeo'], ['provider_cost_usd', 'providerCostUsd'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof Usage]>;
 
 /** Turns a call into the positional values of {@link COLUMNS}. */
@@ -82,7 +82,7 @@ export class CallStore {
               input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
               cache_write_1h_tokens, input_audio_tokens, output_audio_tokens,
               accepted_prediction_tokens, rejected_prediction_tokens, web_searches, file_searches,
-              web_fetches, code_executions, service_tier, provider_cost_usd
+              web_fetches, code_executions, service_tier, inference_geo, provider_cost_usd
          FROM llm_calls
         WHERE started_at >= ? AND started_at < ? AND input_tokens IS NOT NULL`,
     );

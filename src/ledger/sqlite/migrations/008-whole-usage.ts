@@ -20,6 +20,7 @@ export const wholeUsage: Migration = {
     ALTER TABLE llm_calls ADD COLUMN web_fetches INTEGER;
     ALTER TABLE llm_calls ADD COLUMN code_executions INTEGER;
     ALTER TABLE llm_calls ADD COLUMN service_tier TEXT;
+    ALTER TABLE llm_calls ADD COLUMN inference_geo TEXT;                -- Anthropic data residency ('us', 'global')
     ALTER TABLE llm_calls ADD COLUMN provider_cost_usd REAL;            -- the provider's own figure
     ALTER TABLE llm_calls ADD COLUMN computed_cost_usd REAL;            -- from usage and prices
     ALTER TABLE llm_calls ADD COLUMN cost_source TEXT;                  -- 'provider' | 'computed'; NULL: unpriced or older row
