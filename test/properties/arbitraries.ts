@@ -71,7 +71,7 @@ export function isCount(value: unknown): boolean {
 }
 
 /** The parts of a usage that are no count: a tier name and a cost in USD. */
-const NOT_COUNTS = new Set(['serviceTier', 'providerCostUsd']);
+const NOT_COUNTS = new Set(['serviceTier', 'inferenceGeo', 'providerCostUsd']);
 
 /**
  * Asserts the invariants of a normalised usage: counts everywhere (a cost finite and

@@ -41,6 +41,7 @@ const anthropicWholeUsage = fc.record(
     server_tool_use: fc.oneof(fc.record({ web_search_requests: countLike, web_fetch_requests: countLike }, { requiredKeys: [] }), fc.anything({ maxDepth: 1 })),
     output_tokens: countLike,
     service_tier: tierLike,
+    inference_geo: fc.oneof(fc.constantFrom('us', 'global', 'eu'), tierLike),
   },
   { requiredKeys: [] },
 );
@@ -77,7 +78,7 @@ describe('the whole usage, on arbitrary provider bodies', () => {
           expect(openAi[part], part).toBeUndefined();
         }
         const anthropic = parseUsage('anthropic', { input_tokens: input, output_tokens: output })!;
-        for (const part of ['cacheWrite1hTokens', 'webSearches', 'webFetches', 'providerCostUsd', 'serviceTier'] as const) expect(anthropic[part], part).toBeUndefined();
+        for (const part of ['cacheWrite1hTokens', 'webSearches', 'webFetches', 'providerCostUsd', 'serviceTier', 'inferenceGeo'] as const) expect(anthropic[part], part).toBeUndefined();
       }),
       { numRuns: RUNS },
     );
