@@ -10,7 +10,7 @@ const AUDIO_CACHE_PARTS = ['cache_audio_read_tokens', 'cache_audio_write_tokens'
  * The usage in `@pydantic/genai-prices`' units, every part it can price: input (all of it), cache
  * reads, cache writes and their 1-hour part, audio in and out, output (all of it), reasoning, and
  * tool calls (`web_searches`, `storage_searches` for file search, `code_executions`). Parts not
- * reported are left out: the calculation then prices those tokens at their whole's rate. Pure.
+ * reported, or 0, are left out: the calculation then prices those tokens at their whole's rate. Pure.
  */
 export function billableUsage(usage: Usage): BillableUsage {
   const billable: BillableUsage = {
@@ -19,19 +19,20 @@ export function billableUsage(usage: Usage): BillableUsage {
     cache_write_tokens: usage.cacheWriteTokens,
     output_tokens: usage.outputTokens,
   };
-  if (usage.cacheWrite1hTokens != null) {
+  // A part of 0 bills nothing: only parts with a count are given (the frequent call has none).
+  if (usage.cacheWrite1hTokens) {
     billable.cache_write_1h_tokens = usage.cacheWrite1hTokens;
     billable.cache_write_5m_tokens = usage.cacheWriteTokens - usage.cacheWrite1hTokens;
   }
-  if (usage.inputAudioTokens != null) {
+  if (usage.inputAudioTokens) {
     billable.input_audio_tokens = usage.inputAudioTokens;
     // Providers do not say how much of the cache reads and writes was audio: taken as none.
     for (const key of AUDIO_CACHE_PARTS) billable[key] = 0;
   }
-  if (usage.outputAudioTokens != null) billable.output_audio_tokens = usage.outputAudioTokens;
-  if (usage.reasoningTokens > 0 && usage.outputAudioTokens == null) billable.output_reasoning_tokens = usage.reasoningTokens;
-  if (usage.webSearches != null) billable.web_searches = usage.webSearches;
-  if (usage.fileSearches != null) billable.storage_searches = usage.fileSearches;
-  if (usage.codeExecutions != null) billable.code_executions = usage.codeExecutions;
+  if (usage.outputAudioTokens) billable.output_audio_tokens = usage.outputAudioTokens;
+  if (usage.reasoningTokens > 0 && !usage.outputAudioTokens) billable.output_reasoning_tokens = usage.reasoningTokens;
+  if (usage.webSearches) billable.web_searches = usage.webSearches;
+  if (usage.fileSearches) billable.storage_searches = usage.fileSearches;
+  if (usage.codeExecutions) billable.code_executions = usage.codeExecutions;
   return billable;
 }
