@@ -12,6 +12,7 @@ export function registerServeCommand(program: Command): void {
     .option('--db <file>', 'SQLite ledger file (env CPR_DB, default ./cpr-meter.db)')
     .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)')
     .option('--anthropic-upstream <url>', 'Anthropic upstream, without /v1 (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
+    .option('--upstream-provider <id>', 'the company whose API the upstream is, for its prices: openai, groq, openrouter, x-ai... (env CPR_UPSTREAM_PROVIDER, default: matched from the upstream URL)')
     .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES, default: bundled prices only)')
     .option('--admin-token <token>', 'bearer token required by /api/ routes (env CPR_ADMIN_TOKEN, default: none, loopback only)')
     .option('--proxy-token <token>', 'token clients must present when CPR_UPSTREAM_API_KEY is set (env CPR_PROXY_TOKEN, default: none)')

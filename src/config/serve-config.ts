@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { LogLevel } from '../logging/logger.js';
+import { PROVIDER_ID, upstreamProviderOf } from '../pricing/upstream-provider.js';
 
 /**
  * Options of `cpr-meter serve` and {@link startServer}. Each is resolved in one place, in this
@@ -16,6 +17,11 @@ export interface ServeOptions {
   upstream?: string;
   /** Anthropic upstream. Env `CPR_ANTHROPIC_UPSTREAM_URL`. Default `https://api.anthropic.com`. */
   anthropicUpstream?: string;
+  /**
+   * The company whose API the OpenAI-compatible upstream is (`groq`, `openrouter`, `x-ai`...), for
+   * its prices. Env `CPR_UPSTREAM_PROVIDER`. Default: matched from the upstream URL.
+   */
+  upstreamProvider?: string;
   /** Price-override JSON file. Env `CPR_PRICES`. Default: none (bundled prices only). */
   prices?: string;
   /** Replaces the clients' credentials upstream. Env `CPR_UPSTREAM_API_KEY`. Default: none (clients' keys pass through). */
@@ -65,6 +71,10 @@ export interface ServeConfig {
   db: string;
   upstream: string;
   anthropicUpstream: string;
+  /** The upstream's provider; `null` when neither set nor matched from its URL. */
+  upstreamProvider: string | null;
+  /** The Anthropic upstream's provider, matched from its URL. */
+  anthropicUpstreamProvider: string | null;
   prices: string | undefined;
   upstreamApiKey: string | undefined;
   proxyToken: string | undefined;
@@ -137,6 +147,8 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
       String(pick(options.anthropicUpstream, env.CPR_ANTHROPIC_UPSTREAM_URL, 'https://api.anthropic.com')),
       'anthropic-upstream', 'CPR_ANTHROPIC_UPSTREAM_URL',
     ),
+    upstreamProvider: null,
+    anthropicUpstreamProvider: null,
     prices: (pick(options.prices, env.CPR_PRICES, undefined) as string | undefined) ?? undefined,
     upstreamApiKey: (pick(options.upstreamApiKey, env.CPR_UPSTREAM_API_KEY, undefined) as string | undefined) ?? undefined,
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
@@ -152,6 +164,15 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
       'max-body-memory-bytes', 'CPR_MAX_BODY_MEMORY_BYTES', { min: 1, integer: true }),
     bodyTimeoutMs: number(pick(options.bodyTimeoutMs, env.CPR_BODY_TIMEOUT_MS, 10_000), 'body-timeout-ms', 'CPR_BODY_TIMEOUT_MS', { min: 1, integer: true }),
   };
+  const explicitProvider = pick(options.upstreamProvider, env.CPR_UPSTREAM_PROVIDER, undefined) as string | undefined;
+  if (explicitProvider !== undefined && !PROVIDER_ID.test(explicitProvider)) {
+    throw new ConfigError(
+      `--upstream-provider (CPR_UPSTREAM_PROVIDER) must be a provider id such as openai, groq, openrouter or x-ai (lowercase letters, digits, . _ -); got ${explicitProvider}.`,
+      { option: 'upstream-provider' },
+    );
+  }
+  config.upstreamProvider = upstreamProviderOf({ url: config.upstream, explicit: explicitProvider });
+  config.anthropicUpstreamProvider = upstreamProviderOf({ url: config.anthropicUpstream });
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });
   }

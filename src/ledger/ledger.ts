@@ -10,12 +10,16 @@ export interface TimeWindow {
 export interface RepriceCandidate {
   id: string;
   provider: LlmCall['provider'];
+  upstreamProvider: string | null;
   responseModel: string | null;
   requestModel: string | null;
   startedAt: number;
   usage: NonNullable<LlmCall['usage']>;
   status: LlmCall['status'];
 }
+
+/** A stored call's new price: its cost, the computed cost kept beside a provider's figure, and the rates. */
+export type CostUpdate = Pick<LlmCall, 'id' | 'costUsd' | 'prices'> & Pick<LlmCall, 'computedCostUsd' | 'costSource'>;
 
 /**
  * The storage that every way in (proxy, wrapper, event API) writes to and reports read from.
@@ -30,7 +34,7 @@ export interface CallLedger {
   /** Calls in `window` with usage, for recomputing their cost. */
   repriceCandidates(window: TimeWindow): Promise<RepriceCandidate[]>;
   /** Writes new costs and unit prices for stored calls, in one transaction. */
-  updateCosts(updates: Array<Pick<LlmCall, 'id' | 'costUsd' | 'prices'>>): Promise<number>;
+  updateCosts(updates: CostUpdate[]): Promise<number>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Operation, Provider, Usage } from '../usage/types.js';
 import type { UnitPrices } from '../pricing/types.js';
+import type { CostSource } from '../pricing/price-call.js';
 
 /** How a call ended: `ok` (a 2xx answer read to its end), `error` (upstream or network failure), `aborted` (the client left first). */
 export type CallStatus = 'ok' | 'error' | 'aborted';
@@ -19,14 +20,28 @@ export interface LlmCall {
   conversationId: string | null;
   /** Ticket named with the call (`x-cpr-ticket-id`), if any. */
   ticketId: string | null;
+  /** The wire format (`openai`, `anthropic`). */
   provider: Provider;
+  /**
+   * The company whose API served the call (`openai`, `groq`, `openrouter`...; a
+   * `@pydantic/genai-prices` provider id or the one set with `--upstream-provider`); `null` when
+   * not known (a local upstream, a row recorded before it was kept).
+   */
+  upstreamProvider?: string | null;
   operation: Operation;
   requestModel: string | null;
   responseModel: string | null;
   /** `null` when neither the provider nor an estimate gave any usage. */
   usage: Usage | null;
-  /** USD; `null` when no price is known for the model (the call is *unpriced*). */
+  /**
+   * USD: the provider's own figure when it reported one (`costSource: 'provider'`), else the cost
+   * computed from the usage; `null` when neither is known (the call is *unpriced*).
+   */
   costUsd: number | null;
+  /** The cost computed from the usage and the prices, kept beside a provider's figure; `null` when unpriced. */
+  computedCostUsd?: number | null;
+  /** `provider` or `computed`; `null` when unpriced (and on rows recorded before it was kept). */
+  costSource?: CostSource | null;
   /** The unit prices the cost was computed with; `null` when unpriced. */
   prices: UnitPrices | null;
   status: CallStatus;

@@ -80,7 +80,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
-  const prices = new PriceBook({ overrides });
+  const prices = new PriceBook({ overrides, logger });
   const ledger = openSqliteLedger({ path: config.db });
   // The rate belongs to the ledger (since always when it has none, from now when it differs), so
   // that `cpr-meter report` and `serve` on the same file use it too.

@@ -5,7 +5,9 @@ import type { UnitPrices } from './types.js';
  * The cost in USD of one call's usage at the given unit prices (USD per million tokens):
  * uncached input x input + cache reads x cached input + cache writes x cache write + output x output.
  * Reasoning tokens are part of output and are not billed a second time; a missing cached or
- * cache-write price falls back to the input price. Rounded to 1e-12 USD. Pure.
+ * cache-write price falls back to the input price. Rounded to 1e-12 USD. Pure. Recorded calls are
+ * priced over their whole usage by `priceCall` (`price-call.ts`); this four-rate formula stays
+ * for callers who hold only these four counts.
  *
  * @example
  * // 1,000 input of which 600 cached, 200 output, gpt-4o-mini (0.15 / 0.075 / 0.6):

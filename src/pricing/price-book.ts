@@ -1,97 +1,124 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import type { ModelPrice } from '@pydantic/genai-prices';
+import type { ModelInfo, Provider as PricesProvider } from '@pydantic/genai-prices';
+import type { Logger } from '../logging/logger.js';
 import type { Provider } from '../usage/types.js';
-import type { PriceFile, UnitPrices } from './types.js';
+import { fileRates } from './file-rates.js';
+import { findKey } from './model-key.js';
+import type { PriceFile, PriceFileEntry } from './types.js';
 
-/** What {@link PriceBook.lookup} needs to find a model's unit prices. */
+/** What {@link PriceBook.lookup} needs to find a model's prices. */
 export interface PriceQuery {
   /** The model to price: the response's model when known, else the request's. */
   model: string;
+  /** The wire format. */
   provider: Provider;
-  /** When the call happened (ms epoch); prices that changed over time are taken as of then. */
-  at?: number;
-  /** All input tokens of the call, to pick a tier of tiered prices. */
-  inputTokens?: number;
-}
-
-type Tiered = { base: number; tiers: Array<{ start: number; price: number }> };
-type RawPrice = number | Tiered | undefined;
-
-/** A tier's price applies to the whole call once its input passes the tier's start. */
-function resolveTier(price: RawPrice, inputTokens: number): number | null {
-  if (typeof price === 'number') return price;
-  if (price === undefined || price === null) return null;
-  let chosen = price.base;
-  for (const tier of price.tiers) if (inputTokens > tier.start) chosen = tier.price;
-  return chosen;
+  /** The company whose API served the call (`openai`, `groq`, `openrouter`...); `null` when unknown. */
+  upstreamProvider?: string | null;
 }
 
 /**
- * Unit prices per model: the user's overrides first, then the bundled `@pydantic/genai-prices`
- * database (offline). Lookups are cached per provider and model.
+ * A model's prices, ready for `@pydantic/genai-prices`' calculation: a provider holding that one
+ * model (its prices may change with the date; the calculation picks them by the call's time).
+ */
+export interface PriceSheet {
+  provider: PricesProvider;
+  /** The provider the prices are for (for service tiers): a `@pydantic/genai-prices` id, or the call's. */
+  providerId: string;
+  /** `override:<key>` or `genai-prices:<provider>/<model>`. */
+  source: string;
+  /** The price file's service-tier multipliers for the model, if it gives any. */
+  serviceTiers?: Record<string, number>;
+}
+
+/** OpenRouter's vendor prefixes that are not `@pydantic/genai-prices` provider ids. */
+const VENDOR_IDS: Record<string, string> = { 'x-ai': 'x-ai', mistralai: 'mistral', 'meta-llama': 'meta', qwen: 'qwen' };
+
+const ZERO = { input_tokens: 0, output_tokens: 0 };
+
+/** Matches any name: a sheet holds the one model it was found for. */
+const ANY_NAME = { starts_with: '' };
+
+/** A provider holding one model, so that the calculation needs no search. */
+export function oneModelProvider(provider: { id: string; name: string; api_pattern?: string }, model: ModelInfo): PricesProvider {
+  return { id: provider.id, name: provider.name, api_pattern: provider.api_pattern ?? '', models: [model] };
+}
+
+/**
+ * Prices per model: the user's price file first, then the bundled `@pydantic/genai-prices`
+ * database (offline), for the provider that served the call. Lookups are cached per provider and model.
  *
- * An override key matches a model exactly, or else the longest key the model starts with, so
- * `gpt-4o-mini-2024-07-18` is priced as `gpt-4o-mini`, not `gpt-4o`.
+ * A price-file key prices a model of its exact name or a dated snapshot of it (`gpt-4o` prices
+ * `gpt-4o-2024-08-06`, not `gpt-4o-mini`); a key ending in `*` is a prefix (see `model-key.ts`).
+ * The database is asked under the upstream provider when it is known (a model it does not list
+ * there is unpriced, never priced at another host's rate; OpenRouter's `vendor/model` slugs fall
+ * back to the vendor's price), else under the wire format and then under any provider.
  */
 export class PriceBook {
-  readonly #overrides: Array<[string, PriceFile['models'][string]]>;
+  readonly #overrides: PriceFile['models'];
+  readonly #keys: string[];
   readonly #bundled: boolean;
-  readonly #cache = new Map<string, { price: ModelPrice; source: string } | null>();
+  readonly #cache = new Map<string, PriceSheet | null>();
+  readonly #logger: Logger | undefined;
+  readonly #warned = new Set<string>();
 
-  constructor(options: { overrides?: PriceFile; bundled?: boolean } = {}) {
-    // Longest keys first, so the first prefix hit is the longest.
-    this.#overrides = Object.entries(options.overrides?.models ?? {}).sort((a, b) => b[0].length - a[0].length);
+  constructor(options: { overrides?: PriceFile; bundled?: boolean; logger?: Logger } = {}) {
+    this.#overrides = options.overrides?.models ?? {};
+    this.#keys = Object.keys(this.#overrides);
     this.#bundled = options.bundled ?? true;
+    this.#logger = options.logger;
   }
 
-  /** Unit prices for the query, or `null` when the model is unknown (the call is then unpriced). */
-  lookup({ model, provider, at, inputTokens = 0 }: PriceQuery): UnitPrices | null {
-    const override = this.#override(model);
-    if (override) return override;
-    if (!this.#bundled) return null;
-    const found = this.#bundledPrice(model, provider, at);
-    if (!found) return null;
-    const input = resolveTier(found.price.input_mtok as RawPrice, inputTokens);
-    const output = resolveTier(found.price.output_mtok as RawPrice, inputTokens);
-    // A model the database lists without token prices (an image model, say) is not priced by tokens.
-    if (input === null && output === null) return null;
+  /** The model's prices, or `null` when it is unknown (the call is then unpriced). */
+  lookup({ model, provider, upstreamProvider = null }: PriceQuery): PriceSheet | null {
+    const cacheKey = `${upstreamProvider ?? ''}\u0000${provider}\u0000${model}`;
+    const cached = this.#cache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const found = this.#override(model, upstreamProvider ?? provider) ?? (this.#bundled ? this.#bundledSheet(model, provider, upstreamProvider) : null);
+    this.#cache.set(cacheKey, found);
+    return found;
+  }
+
+  /** Logs `message` once per `key` (at `warn`), for conditions that repeat with every call of a model. */
+  warnOnce(key: string, message: string, fields: Record<string, unknown>): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#logger?.warn(message, fields);
+  }
+
+  #override(model: string, providerId: string): PriceSheet | null {
+    const key = findKey(this.#keys, model);
+    if (key === undefined) return null;
+    const entry = this.#overrides[key] as PriceFileEntry;
+    const info: ModelInfo = { id: model, match: ANY_NAME, prices: fileRates(entry) };
     return {
-      input: input ?? 0,
-      cachedInput: resolveTier(found.price.cache_read_mtok as RawPrice, inputTokens),
-      cacheWrite: resolveTier(found.price.cache_write_mtok as RawPrice, inputTokens),
-      output: output ?? 0,
-      source: found.source,
+      provider: oneModelProvider({ id: providerId, name: providerId }, info),
+      providerId,
+      source: `override:${key}`,
+      ...(entry.serviceTiers ? { serviceTiers: entry.serviceTiers } : {}),
     };
   }
 
-  #override(model: string): UnitPrices | null {
-    for (const [key, price] of this.#overrides) {
-      if (model === key || model.startsWith(key)) {
-        return {
-          input: price.input,
-          cachedInput: price.cachedInput ?? null,
-          cacheWrite: price.cacheWrite ?? null,
-          output: price.output,
-          source: `override:${key}`,
-        };
+  #bundledSheet(model: string, provider: Provider, upstream: string | null): PriceSheet | null {
+    const attempts: Array<{ model: string; providerId?: string }> = upstream ? [{ model, providerId: upstream }] : [{ model, providerId: provider }, { model }];
+    const slash = model.indexOf('/');
+    if (upstream === 'openrouter' && slash > 0) {
+      const vendor = model.slice(0, slash);
+      attempts.push({ model: model.slice(slash + 1), providerId: VENDOR_IDS[vendor] ?? vendor });
+    }
+    for (const attempt of attempts) {
+      let result;
+      try {
+        result = calcPrice(ZERO, attempt.model, attempt.providerId ? { providerId: attempt.providerId } : {});
+      } catch {
+        result = null;
       }
+      if (!result) continue;
+      return {
+        provider: oneModelProvider(result.provider, { ...result.model, match: ANY_NAME }),
+        providerId: result.provider.id,
+        source: `genai-prices:${result.provider.id}/${result.model.id}`,
+      };
     }
     return null;
-  }
-
-  #bundledPrice(model: string, provider: Provider, at: number | undefined): { price: ModelPrice; source: string } | null {
-    const key = `${provider}\u0000${model}`;
-    const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
-    const timestamp = at === undefined ? undefined : new Date(at);
-    // The wire format says little about who serves the model (any OpenAI-compatible host), so
-    // a miss under the provider is retried across every provider the database knows.
-    const result =
-      calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId: provider, timestamp }) ??
-      calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { timestamp });
-    const found = result ? { price: result.model_price, source: `genai-prices:${result.provider.id}/${result.model.id}` } : null;
-    // Prices with date or time-of-day conditions depend on `at`: never cache those.
-    if (!result || !Array.isArray(result.model.prices)) this.#cache.set(key, found);
-    return found;
   }
 }

@@ -22,7 +22,7 @@ export async function repriceCalls(options: { ledger: CallLedger; prices: PriceB
   let unpriced = 0;
   for (const call of candidates) {
     const priced = priceCall(
-      { provider: call.provider, model: call.responseModel ?? call.requestModel, usage: call.usage, status: call.status, at: call.startedAt },
+      { provider: call.provider, upstreamProvider: call.upstreamProvider, model: call.responseModel ?? call.requestModel, usage: call.usage, status: call.status, at: call.startedAt },
       options.prices,
     );
     if (priced.costUsd === null) unpriced += 1;

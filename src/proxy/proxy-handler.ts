@@ -27,6 +27,10 @@ export interface ProxyDeps {
   upstreamUrl: string;
   /** Anthropic base URL, without `/v1`: `https://api.anthropic.com`. */
   anthropicUpstreamUrl: string;
+  /** The company whose API `upstreamUrl` is (`openai`, `groq`...); `null` when unknown. */
+  upstreamProvider?: string | null | undefined;
+  /** The company whose API `anthropicUpstreamUrl` is; `null` when unknown. */
+  anthropicUpstreamProvider?: string | null | undefined;
   /** Replaces the client's credentials upstream when set. */
   upstreamApiKey?: string | undefined;
   /** When set, clients must present it (as their API key) to use the proxy. */
@@ -112,6 +116,7 @@ async function exchangeCall(
     start: {
       callId: newCallId(startedAt), startedAt, t0,
       provider: route.provider,
+      upstreamProvider: (route.provider === 'anthropic' ? deps.anthropicUpstreamProvider : deps.upstreamProvider) ?? null,
       operation: route.operation,
       requestModel: prepared.requestModel,
       requestJson: prepared.json,

@@ -14,6 +14,8 @@ export interface CallStart {
   /** `performance.now()` at the start, for durations. */
   t0: number;
   provider: Provider;
+  /** The company whose API serves the call (a property of the upstream); `null` when unknown. */
+  upstreamProvider?: string | null;
   operation: Operation;
   requestModel: string | null;
   /** The parsed request body, for estimating input tokens; `undefined` when it was not JSON. */
@@ -54,6 +56,8 @@ export function settleUsage(start: CallStart, outcome: CallOutcome): { usage: Us
       cacheWriteTokens: reported?.cacheWriteTokens ?? 0,
       outputTokens: countTokens(outcome.outputText),
       reasoningTokens: 0,
+      // What the provider said before the cut still tells the rate (Anthropic's `message_start`).
+      ...(reported?.serviceTier ? { serviceTier: reported.serviceTier } : {}),
     },
     estimated: true,
   };
@@ -63,18 +67,22 @@ export function settleUsage(start: CallStart, outcome: CallOutcome): { usage: Us
 export function buildCall(start: CallStart, outcome: CallOutcome, prices: PriceBook): LlmCall {
   const { usage, estimated } = settleUsage(start, outcome);
   const model = outcome.facts.model ?? start.requestModel;
-  const priced = priceCall({ provider: start.provider, model, usage, status: outcome.status, at: start.startedAt }, prices);
+  const upstreamProvider = start.upstreamProvider ?? null;
+  const priced = priceCall({ provider: start.provider, upstreamProvider, model, usage, status: outcome.status, at: start.startedAt }, prices);
   return {
     id: start.callId,
     startedAt: start.startedAt,
     conversationId: start.conversationId,
     ticketId: start.ticketId,
     provider: start.provider,
+    upstreamProvider,
     operation: start.operation,
     requestModel: start.requestModel,
     responseModel: outcome.facts.model,
     usage,
     costUsd: priced.costUsd,
+    computedCostUsd: priced.computedCostUsd,
+    costSource: priced.costSource,
     prices: priced.prices,
     status: outcome.status,
     httpStatus: outcome.httpStatus,

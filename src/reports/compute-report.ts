@@ -96,6 +96,7 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
     groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),
     models: modelSpend(scoped, input),
     resolvedWithoutActivity,
+    ...(input.costMismatches?.length ? { costMismatches: input.costMismatches } : {}),
   };
   return { ...report, warnings: reportWarnings(report) };
 }

@@ -4,7 +4,9 @@ import type { Report, ReportWarning } from './types.js';
  * The warnings a reader must see before trusting the money: unpriced calls (their cost is
  * unknown and left out of every cost), estimated usage, and resolved tickets with no activity
  * (free human-only resolutions, most likely a ticket id spelt two ways). Empty when there is
- * nothing to say. Reads only the report's own figures, so any report can be given.
+ * nothing to say; and calls whose provider-reported cost disagrees with the computed one (the
+ * call's cost is the provider's; the price table may be stale). Reads only the report's own
+ * figures, so any report can be given.
  */
 export function reportWarnings(report: Omit<Report, 'warnings'>): ReportWarning[] {
   const warnings: ReportWarning[] = [];
@@ -26,6 +28,13 @@ export function reportWarnings(report: Omit<Report, 'warnings'>): ReportWarning[
       + `no LLM call and no human work: ${one ? 'it counts' : 'each counts'} as a free human-only resolution and lowers the human-only CPR. `
       + 'Check that the helpdesk and the bot name tickets alike (the helpdesk\'s "1042" is not the bot\'s "T-1042"), '
       + 'and that the helpdesk sends ticket.opened and human.work events.' });
+  }
+  const mismatched = report.costMismatches ?? [];
+  if (mismatched.length > 0) {
+    const calls = mismatched.reduce((sum, m) => sum + m.calls, 0);
+    const one = calls === 1;
+    warnings.push({ code: 'cost_mismatch', message: `${calls} LLM call${one ? '' : 's'} (${mismatched.map((m) => m.model).join(', ')}) cost what the provider reported, `
+      + 'more than 1% away from the cost computed from the price table: the table may be stale; see computed_cost_usd in the ledger.' });
   }
   return warnings;
 }

@@ -123,6 +123,14 @@ export interface ReportInput {
   unattributed: ModelSpend[];
   /** Fixed costs whose range overlaps the window. */
   fixedCosts: FixedCost[];
+  /** Calls in the window whose provider-reported and computed costs differ by more than 1%, per model. Default: none. */
+  costMismatches?: CostMismatch[];
+}
+
+/** Calls of one model whose provider-reported cost and computed cost disagree (the price table may be stale). */
+export interface CostMismatch {
+  model: string;
+  calls: number;
 }
 
 /**
@@ -211,13 +219,15 @@ export interface Report {
    * (only a `ticket.resolved`): each counts as a free human-only resolution. See `warnings`.
    */
   resolvedWithoutActivity: number;
+  /** Present when some calls' provider-reported and computed costs differ by more than 1%. */
+  costMismatches?: CostMismatch[];
   /** What a reader must know before trusting the numbers; empty when there is nothing to say. */
   warnings: ReportWarning[];
 }
 
 /** One warning of a report (also printed as a `WARNING` line by the table and HTML formats). */
 export interface ReportWarning {
-  /** `unpriced_calls`, `estimated_usage`, `resolved_without_activity`. */
+  /** `unpriced_calls`, `estimated_usage`, `resolved_without_activity`, `cost_mismatch`. */
   code: string;
   message: string;
 }

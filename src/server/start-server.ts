@@ -85,7 +85,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
-  const prices = new PriceBook({ overrides });
+  const prices = new PriceBook({ overrides, logger });
   const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
   if (!ledgerCreated && config.db !== ':memory:') {
     try {
@@ -148,6 +148,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
     anthropicUpstreamUrl: config.anthropicUpstream,
+    upstreamProvider: config.upstreamProvider,
+    anthropicUpstreamProvider: config.anthropicUpstreamProvider,
     upstreamApiKey: config.upstreamApiKey,
     proxyToken: config.proxyToken,
     recorder, prices, logger, dispatcher, now,

@@ -25,15 +25,21 @@ function message({ plan, id, stopReason }: MessageReply): unknown {
     content: [{ type: 'text', text: plan.text }],
     stop_reason: stopReason,
     stop_sequence: null,
-    ...(plan.usage ? { usage: anthropicUsage(plan.usage) } : {}),
+    ...(plan.usage ? { usage: plan.rawUsage ?? anthropicUsage(plan.usage) } : {}),
   };
+}
+
+/** A scripted usage as `message_start` has it: the input counts, `output_tokens: 1`, no server tool use yet. */
+function rawStartUsage(usage: Record<string, unknown>): Record<string, unknown> {
+  const { server_tool_use: _tools, ...start } = usage;
+  return { ...start, output_tokens: 1 };
 }
 
 // `message_start` carries the input usage (and `output_tokens: 1`); the content block streams
 // as text deltas; `message_delta` carries the stop reason and the final output token count.
 function messageStream({ plan, id, stopReason }: MessageReply): SseFrames {
   const event = (data: { type: string } & Record<string, unknown>): string => sseEvent(data, data.type);
-  const startUsage = plan.usage ? { usage: anthropicUsage(plan.usage, Math.min(1, plan.usage.output)) } : {};
+  const startUsage = plan.usage ? { usage: plan.rawUsage ? rawStartUsage(plan.rawUsage) : anthropicUsage(plan.usage, Math.min(1, plan.usage.output)) } : {};
   return {
     head: [
       event({
@@ -49,7 +55,7 @@ function messageStream({ plan, id, stopReason }: MessageReply): SseFrames {
       event({
         type: 'message_delta',
         delta: { stop_reason: stopReason, stop_sequence: null },
-        ...(plan.usage ? { usage: { output_tokens: plan.usage.output } } : {}),
+        ...(plan.usage ? { usage: plan.rawUsage ?? { output_tokens: plan.usage.output } } : {}),
       }),
       event({ type: 'message_stop' }),
     ],

@@ -31,8 +31,8 @@ function chatCompletion({ plan, id, created, finishReason }: ChatReply): unknown
         finish_reason: finishReason,
       },
     ],
-    ...(plan.usage ? { usage: chatUsage(plan.usage) } : {}),
-    service_tier: 'default',
+    ...(plan.usage ? { usage: plan.rawUsage ?? chatUsage(plan.usage) } : {}),
+    service_tier: plan.serviceTier,
     system_fingerprint: SYSTEM_FINGERPRINT,
   };
 }
@@ -50,7 +50,7 @@ function chatStream(reply: ChatReply, body: RequestBody): SseFrames {
       object: 'chat.completion.chunk',
       created,
       model: plan.model,
-      service_tier: 'default',
+      service_tier: plan.serviceTier,
       system_fingerprint: SYSTEM_FINGERPRINT,
       choices,
       ...(withUsage ? { usage } : {}),
@@ -62,7 +62,7 @@ function chatStream(reply: ChatReply, body: RequestBody): SseFrames {
     content: plan.pieces.map((piece) => chunk([choice({ content: piece })])),
     tail: [
       chunk([choice({}, finishReason)]),
-      ...(withUsage && plan.usage ? [chunk([], chatUsage(plan.usage))] : []),
+      ...(withUsage && plan.usage ? [chunk([], plan.rawUsage ?? chatUsage(plan.usage))] : []),
       SSE_DONE,
     ],
   };

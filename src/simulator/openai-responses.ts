@@ -36,7 +36,7 @@ function messageItem(reply: ResponseReply, phase: Phase): unknown {
 
 function outputItems(reply: ResponseReply): unknown[] {
   const reasoning = reply.reasoningId === null ? [] : [{ id: reply.reasoningId, type: 'reasoning', summary: [] }];
-  return [...reasoning, messageItem(reply, 'final')];
+  return [...reasoning, ...reply.plan.outputItems, messageItem(reply, 'final')];
 }
 
 // The `response` object, with its fields in the order the API sends them. While in progress it
@@ -63,7 +63,7 @@ function responseObject(reply: ResponseReply, phase: Phase): unknown {
     prompt_cache_key: null,
     reasoning: { effort: reply.reasoningId === null ? null : 'medium', summary: null },
     safety_identifier: null,
-    service_tier: final ? 'default' : 'auto',
+    service_tier: final ? plan.serviceTier : 'auto',
     store: body.store ?? true,
     temperature: body.temperature ?? 1.0,
     text: { format: { type: 'text' }, verbosity: 'medium' },
@@ -72,7 +72,7 @@ function responseObject(reply: ResponseReply, phase: Phase): unknown {
     top_logprobs: 0,
     top_p: body.top_p ?? 1.0,
     truncation: 'disabled',
-    usage: final && plan.usage ? responsesUsage(plan.usage) : null,
+    usage: final && plan.usage ? plan.rawUsage ?? responsesUsage(plan.usage) : null,
     user: null,
     metadata: body.metadata ?? {},
   };

@@ -18,6 +18,12 @@ export interface ReplyPlan {
   usage: FullSimUsage | null;
   /** True when the reply was cut at the request's output token limit. */
   truncated: boolean;
+  /** A usage object to send as scripted, instead of rendering `usage`. */
+  rawUsage?: Record<string, unknown> | undefined;
+  /** The response's service tier. */
+  serviceTier: string;
+  /** Responses API output items before the message. */
+  outputItems: unknown[];
 }
 
 /** Options of {@link planReply}. */
@@ -60,7 +66,10 @@ export function planReply(options: PlanReplyOptions): ReplyPlan {
     }
     usage = { input: countInput(), cacheRead: 0, cacheWrite: 0, output: reasoning + visible, reasoning };
   }
-  return { model, text, pieces: splitIntoChunks(text, script.chunks), usage: script.omitUsage ? null : usage, truncated };
+  return {
+    model, text, pieces: splitIntoChunks(text, script.chunks), usage: script.omitUsage ? null : usage, truncated,
+    rawUsage: script.omitUsage ? undefined : script.rawUsage, serviceTier: script.serviceTier ?? 'default', outputItems: script.outputItems ?? [],
+  };
 }
 
 /**

@@ -56,6 +56,18 @@ export interface SimScript {
   finishReason?: string;
   /** Send no usage at all, like a provider that does not report it. */
   omitUsage?: boolean;
+  /**
+   * The `usage` object to send as it is, in a provider's documented shape (audio details, 1-hour
+   * cache writes, `server_tool_use`, `cost`, `cost_in_usd_ticks`...), instead of one rendered
+   * from `usage`. Streams carry it where the provider puts usage: the last chat chunk, the
+   * terminal Responses event, Anthropic's `message_delta` (cumulative; `message_start` gets its
+   * input counts with `output_tokens: 1`).
+   */
+  rawUsage?: Record<string, unknown>;
+  /** The response's `service_tier` (OpenAI: on the response and on every chunk). Default `default`. */
+  serviceTier?: string;
+  /** Responses API `output[]` items put before the message (`{ type: 'web_search_call', ... }`). */
+  outputItems?: unknown[];
 }
 
 /** One request as it reached the simulator. */

@@ -1,5 +1,6 @@
 import type { Operation, Provider, Usage } from './types.js';
 import { parseUsage } from './parse-usage.js';
+import { withResponseBilling } from './response-billing.js';
 
 /** What a response says about itself: enough to price and describe the call. */
 export interface ResponseFacts {
@@ -26,7 +27,7 @@ export function readResponse(provider: Provider, operation: Operation, body: unk
     model: str(record.model),
     id: str(record.id),
     finishReasons: finishReasonsOf(operation, record),
-    usage: parseUsage(provider, record.usage),
+    usage: withResponseBilling(parseUsage(provider, record.usage), record),
   };
 }
 

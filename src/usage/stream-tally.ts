@@ -1,6 +1,7 @@
 import type { Operation, Provider } from './types.js';
 import { mergeAnthropicUsage, parseUsage } from './parse-usage.js';
 import { finishReasonsOf, type ResponseFacts } from './read-response.js';
+import { withResponseBilling } from './response-billing.js';
 import { everyNull, isStringAt, jsonKey, stringAt, valueOf, type JsonKey } from './json-skim.js';
 
 /** One server-sent event: its name (unused by the tally) and its data. */
@@ -51,6 +52,8 @@ export class StreamTally {
   #id: string | null = null;
   #finishReasons: string[] = [];
   #usage: unknown = null;
+  /** What the response says about its billing outside `usage` (`service_tier`, Responses `output[]`). */
+  #billing: Record<string, unknown> = {};
   #anthropicUsage: Record<string, unknown> = {};
   #text: string[] = [];
   /** True once the stream's own end marker arrived (`[DONE]`, a terminal response event, `message_stop`). */
@@ -156,6 +159,7 @@ export class StreamTally {
   #readChunk(chunk: Record<string, unknown>): boolean {
     this.#identify(chunk);
     if (chunk.usage != null) this.#usage = chunk.usage;
+    if (typeof chunk.service_tier === 'string') this.#billing = { service_tier: chunk.service_tier };
     const choices = chunk.choices;
     if (!Array.isArray(choices)) return false;
     for (const choice of choices as Array<Record<string, unknown> | null>) {
@@ -177,6 +181,7 @@ export class StreamTally {
       if (RESPONSE_TERMINALS.has(type as string)) {
         this.ended = true;
         this.#usage = response.usage ?? this.#usage;
+        this.#billing = response;
         this.#finishReasons = finishReasonsOf('responses', response);
       }
     }
@@ -221,7 +226,7 @@ export class StreamTally {
       model: this.#model,
       id: this.#id,
       finishReasons: this.#finishReasons,
-      usage: parseUsage(this.#provider, this.#usage),
+      usage: withResponseBilling(parseUsage(this.#provider, this.#usage), this.#billing),
     };
   }
 

@@ -18,6 +18,8 @@ export interface RecordingFetchDeps extends CommitDeps, FixedAttribution {
   now: () => number;
   /** Told of each recorded call's attribution, when it names a conversation or ticket. */
   onAttribution?: ((attribution: Attribution, at: number) => void) | undefined;
+  /** The company whose API the client calls; `null` when unknown. */
+  upstreamProvider?: string | null | undefined;
 }
 
 /** The request body when it is held in memory: text as it came (the SDK sends JSON as a string), else bytes. */
@@ -58,6 +60,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     startedAt,
     t0: performance.now(),
     provider: 'openai',
+    upstreamProvider: deps.upstreamProvider ?? null,
     operation,
     requestModel: prepared.requestModel,
     requestJson: prepared.json,

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { PriceBook } from '../pricing/price-book.js';
+import { upstreamProviderOf } from '../pricing/upstream-provider.js';
 import { validateId, type Attribution } from '../proxy/attribution.js';
 import { createRecordingFetch, type Fetch } from './recording-fetch.js';
 
@@ -26,6 +27,11 @@ export interface WrapOpenAIOptions {
   conversationId?: string;
   /** Names a ticket on every call. Default: the current request's; a call's `x-cpr-ticket-id` header wins. */
   ticketId?: string;
+  /**
+   * The company whose API the client calls (`openai`, `groq`, `openrouter`...), for its prices.
+   * Default: matched from the client's `baseURL` (`null` when it matches none, a local server).
+   */
+  upstreamProvider?: string;
   /** The clock for `started_at`, ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Told of each recorded call's attribution when it names a conversation or ticket (links conversations to tickets). Default: none. */
@@ -77,7 +83,7 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * app.use(costTracking());
  * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
  */
-export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
+export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution, upstreamProvider }: WrapOpenAIOptions): T {
   const holder = client as unknown as FetchHolder;
   refuseOtherClients(client);
   if (holder.fetch[RECORDING]) return client;
@@ -86,6 +92,7 @@ export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices
     prices,
     now,
     onAttribution,
+    upstreamProvider: upstreamProviderOf({ url: String((client as { baseURL?: unknown }).baseURL ?? ''), explicit: upstreamProvider }),
     conversationId: conversationId === undefined ? undefined : validateId(conversationId, 'conversationId'),
     ticketId: ticketId === undefined ? undefined : validateId(ticketId, 'ticketId'),
   });

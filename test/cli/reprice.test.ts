@@ -22,7 +22,8 @@ describe('cpr-meter reprice', () => {
     expect(h.row(id).cost_usd).toBeNull();
 
     const prices = dir.file('prices.json');
-    writeFileSync(prices, JSON.stringify({ models: { 'acme-bot': { input: 2, cachedInput: 0.5, output: 8 } } }));
+    // `acme-bot*`: an explicit prefix (a plain `acme-bot` prices only acme-bot and its dated snapshots).
+    writeFileSync(prices, JSON.stringify({ models: { 'acme-bot*': { input: 2, cachedInput: 0.5, output: 8 } } }));
     const result = await runCli(['reprice', '--db', h.dbPath, '--prices', prices]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -30,7 +31,7 @@ describe('cpr-meter reprice', () => {
     // (1000 - 400) x 2 + 400 x 0.5 + 250 x 8 = 1200 + 200 + 2000 = 3,400 per million = $0.0034.
     const row = h.row(id);
     expect(row.cost_usd).toBeCloseTo(0.0034, 12);
-    expect(row).toMatchObject({ price_input: 2, price_cached_input: 0.5, price_output: 8, price_source: 'override:acme-bot' });
+    expect(row).toMatchObject({ price_input: 2, price_cached_input: 0.5, price_output: 8, price_source: 'override:acme-bot*' });
   });
 
   it('names the option when a date is not ISO 8601', async () => {

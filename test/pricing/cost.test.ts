@@ -36,18 +36,21 @@ describe('costOf', () => {
 });
 
 describe('PriceBook', () => {
+  const pricesOf = (book: PriceBook, model: string, provider: 'openai' | 'anthropic', inputTokens = 1000) =>
+    priceCall({ provider, model, usage: usage(inputTokens, 0, 0, 10), status: 'ok', at: Date.UTC(2026, 0, 1) }, book).prices;
+
   it('prices from the bundled database, offline', () => {
     const book = new PriceBook();
-    expect(book.lookup({ model: 'gpt-4o-mini-2024-07-18', provider: 'openai' })).toMatchObject({ input: 0.15, cachedInput: 0.075, output: 0.6 });
-    expect(book.lookup({ model: 'claude-sonnet-4-20250514', provider: 'anthropic' })).toMatchObject({ input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 });
+    expect(pricesOf(book, 'gpt-4o-mini-2024-07-18', 'openai')).toMatchObject({ input: 0.15, cachedInput: 0.075, output: 0.6 });
+    expect(pricesOf(book, 'claude-sonnet-4-20250514', 'anthropic')).toMatchObject({ input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 });
     expect(book.lookup({ model: 'no-such-model-xyz', provider: 'openai' })).toBeNull();
   });
 
-  it('lets overrides win, matching exactly or by the longest prefix', () => {
+  it('lets overrides win, matching a key exactly or as a dated snapshot of it', () => {
     const book = new PriceBook({
       overrides: parsePriceFile({ models: { 'gpt-4o': { input: 2.5, output: 10 }, 'gpt-4o-mini': { input: 1, cachedInput: 0.5, output: 2 } } }),
     });
-    expect(book.lookup({ model: 'gpt-4o-mini-2024-07-18', provider: 'openai' })).toEqual({
+    expect(pricesOf(book, 'gpt-4o-mini-2024-07-18', 'openai')).toMatchObject({
       input: 1, cachedInput: 0.5, cacheWrite: null, output: 2, source: 'override:gpt-4o-mini',
     });
     expect(book.lookup({ model: 'gpt-4o-2024-08-06', provider: 'openai' })?.source).toBe('override:gpt-4o');
@@ -57,8 +60,8 @@ describe('PriceBook', () => {
   it('picks the tier of tiered prices from the call input', () => {
     // gemini-2.5-pro: 1.25 up to 200k input tokens, 2.5 past it.
     const book = new PriceBook();
-    expect(book.lookup({ model: 'gemini-2.5-pro', provider: 'openai', inputTokens: 1000 })?.input).toBe(1.25);
-    expect(book.lookup({ model: 'gemini-2.5-pro', provider: 'openai', inputTokens: 250_000 })?.input).toBe(2.5);
+    expect(pricesOf(book, 'gemini-2.5-pro', 'openai', 1000)?.input).toBe(1.25);
+    expect(pricesOf(book, 'gemini-2.5-pro', 'openai', 250_000)?.input).toBe(2.5);
   });
 
   it('refuses a malformed price file, naming the entry', () => {
@@ -70,7 +73,7 @@ describe('PriceBook', () => {
 describe('priceCall', () => {
   const book = new PriceBook();
   it('leaves an unknown model unpriced (null), never 0', () => {
-    expect(priceCall({ provider: 'openai', model: 'mystery-1', usage: usage(10, 0, 0, 10), status: 'ok', at: 0 }, book)).toEqual({ costUsd: null, prices: null });
+    expect(priceCall({ provider: 'openai', model: 'mystery-1', usage: usage(10, 0, 0, 10), status: 'ok', at: 0 }, book)).toEqual({ costUsd: null, computedCostUsd: null, costSource: null, prices: null });
   });
   it('costs a failed call without usage 0, and an ok call without usage null', () => {
     expect(priceCall({ provider: 'openai', model: 'gpt-4o-mini', usage: null, status: 'error', at: 0 }, book).costUsd).toBe(0);

@@ -70,12 +70,27 @@ export function isCount(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && !Object.is(value, -0);
 }
 
-/** Asserts the invariants of a normalised usage: counts everywhere, parts never above their wholes. */
+/** The parts of a usage that are no count: a tier name and a cost in USD. */
+const NOT_COUNTS = new Set(['serviceTier', 'inferenceGeo', 'providerCostUsd']);
+
+/**
+ * Asserts the invariants of a normalised usage: counts everywhere (a cost finite and
+ * non-negative, a tier a string), parts never above their wholes.
+ */
 export function expectValidUsage(usage: Usage | null): void {
   if (usage === null) return;
-  for (const [part, value] of Object.entries(usage)) expect(isCount(value), `${part} = ${String(value)}`).toBe(true);
+  for (const [part, value] of Object.entries(usage)) {
+    if (!NOT_COUNTS.has(part)) expect(isCount(value), `${part} = ${String(value)}`).toBe(true);
+  }
   expect(usage.cacheReadTokens + usage.cacheWriteTokens).toBeLessThanOrEqual(usage.inputTokens);
   expect(usage.reasoningTokens).toBeLessThanOrEqual(usage.outputTokens);
+  expect(usage.cacheWrite1hTokens ?? 0).toBeLessThanOrEqual(usage.cacheWriteTokens);
+  expect(usage.inputAudioTokens ?? 0).toBeLessThanOrEqual(usage.inputTokens);
+  for (const part of [usage.outputAudioTokens, usage.acceptedPredictionTokens, usage.rejectedPredictionTokens]) expect(part ?? 0).toBeLessThanOrEqual(usage.outputTokens);
+  if (usage.serviceTier !== undefined && usage.serviceTier !== null) expect(typeof usage.serviceTier).toBe('string');
+  if (usage.providerCostUsd !== undefined && usage.providerCostUsd !== null) {
+    expect(Number.isFinite(usage.providerCostUsd) && usage.providerCostUsd >= 0 && !Object.is(usage.providerCostUsd, -0), `providerCostUsd = ${usage.providerCostUsd}`).toBe(true);
+  }
 }
 
 /** Asserts a cost is what the ledger may hold: `null` (unknown) or a finite, non-negative number. */

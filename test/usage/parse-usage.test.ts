@@ -11,7 +11,7 @@ describe('parseUsage', () => {
         prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 0 },
         completion_tokens_details: { reasoning_tokens: 128, audio_tokens: 0 },
       }),
-    ).toEqual({ inputTokens: 1200, cacheReadTokens: 1024, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 128 });
+    ).toEqual({ inputTokens: 1200, cacheReadTokens: 1024, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 128, inputAudioTokens: 0, outputAudioTokens: 0 });
   });
 
   it('reads OpenAI responses usage (input_tokens / output_tokens shape)', () => {

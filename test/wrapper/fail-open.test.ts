@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PriceBook, type PriceQuery } from '../../src/pricing/price-book.js';
-import type { UnitPrices } from '../../src/pricing/types.js';
+import { PriceBook, type PriceQuery, type PriceSheet } from '../../src/pricing/price-book.js';
 import { eventually } from '../support/proxy-harness.js';
 import { useWrapperHarness } from './wrapper-harness.js';
 
@@ -32,7 +31,7 @@ describe('recording that fails never fails the caller', () => {
 
   it('a failure in cpr-meter itself (pricing throws): the caller gets its answer, the failure is a process warning', async () => {
     class BrokenPriceBook extends PriceBook {
-      override lookup(_query: PriceQuery): UnitPrices | null {
+      override lookup(_query: PriceQuery): PriceSheet | null {
         throw new Error('price database unreadable');
       }
     }

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallLedger, RepriceCandidate, TimeWindow } from '../ledger.js';
+import type { CallLedger, CostUpdate, RepriceCandidate, TimeWindow } from '../ledger.js';
 import type { LlmCall } from '../types.js';
 import { applyMigrations } from './apply-migrations.js';
 import { CallStore } from './call-store.js';
@@ -131,7 +131,7 @@ export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
     return this.#calls.repriceCandidates(window);
   }
 
-  async updateCosts(updates: Array<Pick<LlmCall, 'id' | 'costUsd' | 'prices'>>): Promise<number> {
+  async updateCosts(updates: CostUpdate[]): Promise<number> {
     this.#assertFile();
     return this.#calls.updateCosts(updates);
   }

@@ -29,11 +29,13 @@ const IN_CONVERSATIONS = 'IN (SELECT conversation_id FROM temp.facts_conversatio
 
 /** Calls grouped per conversation, call ticket and model. */
 function callGroups(restricted: boolean): string {
-  const select = `SELECT conversation_id, ticket_id, COALESCE(response_model, request_model, '(unknown)') AS model,
+  // The model list names the provider that served the model: `gpt-oss-120b (cerebras)`.
+  const select = `SELECT conversation_id, ticket_id,
+         COALESCE(response_model, request_model, '(unknown)') || IFNULL(' (' || upstream_provider || ')', '') AS model,
          ${SPEND_COLUMNS}, MIN(started_at) AS first_at, MAX(started_at) AS last_at
     FROM llm_calls`;
   // In the order of the covering index llm_calls_spend, so that the calls stream without a sort.
-  const groupBy = 'GROUP BY conversation_id, ticket_id, response_model, request_model';
+  const groupBy = 'GROUP BY conversation_id, ticket_id, response_model, request_model, upstream_provider';
   if (!restricted) {
     return `${select} WHERE started_at < @to AND (conversation_id IS NOT NULL OR ticket_id IS NOT NULL) ${groupBy}`;
   }

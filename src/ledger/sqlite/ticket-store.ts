@@ -127,12 +127,13 @@ export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadR
     const rates = hourlyRates(db, { to: window.to, override });
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
+    const costMismatches = (db.prepare(COST_MISMATCH_SQL).raw().all(params) as Array<[string, number]>).map(([model, calls]) => ({ model, calls }));
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
       amountUsd: r[0] as number, from: r[1] as number, to: r[2] as number,
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
     return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
-      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts };
+      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts, costMismatches };
   })();
   installRefresh();
   return input;
@@ -153,10 +154,21 @@ function hourlyRates(db: Database, { to, override }: { to: number; override: num
 
 /** Calls in [@from, @to) with neither conversation nor ticket, per model. */
 const UNATTRIBUTED_SQL = `
-SELECT COALESCE(response_model, request_model, '(unknown)') AS model, ${SPEND_COLUMNS}
+SELECT COALESCE(response_model, request_model, '(unknown)') || IFNULL(' (' || upstream_provider || ')', '') AS model, ${SPEND_COLUMNS}
   FROM llm_calls
  WHERE conversation_id IS NULL AND ticket_id IS NULL AND started_at >= @from AND started_at < @to
  GROUP BY model`;
+
+/**
+ * Calls in [@from, @to) whose provider-reported cost and computed cost differ by more than 1%
+ * of the larger, per model (read through the partial index of calls with a provider's figure).
+ */
+const COST_MISMATCH_SQL = `
+SELECT COALESCE(response_model, request_model, '(unknown)') || IFNULL(' (' || upstream_provider || ')', '') AS model, COUNT(*)
+  FROM llm_calls INDEXED BY llm_calls_provider_cost
+ WHERE cost_source = 'provider' AND started_at >= @from AND started_at < @to AND computed_cost_usd IS NOT NULL
+   AND ABS(provider_cost_usd - computed_cost_usd) > 0.01 * MAX(provider_cost_usd, computed_cost_usd)
+ GROUP BY model ORDER BY model`;
 
 /** Fixed costs overlapping [@from, @to). */
 const FIXED_COSTS_SQL = `
