@@ -22,6 +22,7 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
     .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
     .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
+    .option('--helpdesks <file>', 'JSON file enabling helpdesk webhooks at /webhooks/{zendesk,intercom,hubspot,freshdesk} (env CPR_HELPDESKS)')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
       // Build the tokenizer now, before traffic, not on the first estimate (a client that left).

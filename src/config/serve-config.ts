@@ -44,6 +44,12 @@ export interface ServeOptions {
    * goes to the retry buffer, ms. The wait holds the proxy's event loop. Env `CPR_BUSY_TIMEOUT_MS`. Default 5,000.
    */
   busyTimeoutMs?: number | string;
+  /**
+   * Helpdesk webhook configuration, a JSON file (see the README's "Helpdesk webhooks"): which of
+   * `/webhooks/zendesk`, `/intercom`, `/hubspot`, `/freshdesk` are enabled, and how each maps.
+   * Env `CPR_HELPDESKS`. Default: none (no webhook endpoint).
+   */
+  helpdesks?: string;
 }
 
 /** Every option resolved. */
@@ -64,6 +70,7 @@ export interface ServeConfig {
   logLevel: LogLevel;
   shutdownGraceMs: number;
   busyTimeoutMs: number;
+  helpdesks: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,6 +136,7 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     logLevel: (pick(options.logLevel, env.CPR_LOG_LEVEL, 'info') as LogLevel),
     shutdownGraceMs: number(pick(options.shutdownGraceMs, env.CPR_SHUTDOWN_GRACE_MS, 10_000), 'shutdown-grace-ms', 'CPR_SHUTDOWN_GRACE_MS', { min: 0, integer: true }),
     busyTimeoutMs: number(pick(options.busyTimeoutMs, env.CPR_BUSY_TIMEOUT_MS, 5_000), 'busy-timeout-ms', 'CPR_BUSY_TIMEOUT_MS', { min: 0, integer: true }),
+    helpdesks: (pick(options.helpdesks, env.CPR_HELPDESKS, undefined) as string | undefined) ?? undefined,
   };
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });

@@ -21,6 +21,8 @@ import { AttributionLinker } from '../tickets/attribution-linker.js';
 import { healthHandler } from './health.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { observeRecorder } from '../telemetry/recorder-metrics.js';
+import { loadHelpdeskSettings, resolveHelpdeskSettings, type HelpdeskSettings } from '../helpdesks/helpdesk-config.js';
+import { createHelpdeskWebhooks, type HelpdeskWebhooks } from '../helpdesks/helpdesk-webhooks.js';
 
 /** Options of {@link startServer}: the serve options plus what tests and embedders inject. */
 export interface StartServerOptions extends ServeOptions {
@@ -31,6 +33,8 @@ export interface StartServerOptions extends ServeOptions {
   priceOverrides?: PriceFile;
   /** Clock, ms since the epoch. */
   now?: () => number;
+  /** Helpdesk configuration as an object (instead of `helpdesks` as a file); secrets still come from `env`. */
+  helpdeskSettings?: unknown;
 }
 
 /** A running cpr-meter server. */
@@ -43,6 +47,8 @@ export interface CprServer {
   ledger: SqliteLedger;
   recorder: CallRecorder;
   prices: PriceBook;
+  /** The helpdesk webhook connectors; `undefined` when no helpdesk is configured. */
+  webhooks: HelpdeskWebhooks | undefined;
   /**
    * Stops accepting, lets in-flight requests finish (cut after `graceMs`, default
    * `config.shutdownGraceMs`, 10 s), flushes the retry buffer and closes the ledger.
@@ -65,6 +71,7 @@ class NotFoundError extends CprError {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<CprServer> {
   const config = resolveServeConfig(options, options.env ?? process.env);
+  const helpdesks = helpdeskSettingsOf(options, config.helpdesks);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides });
@@ -99,6 +106,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined ? ledger
     : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
+  const webhooks = helpdesks === undefined ? undefined
+    : createHelpdeskWebhooks({ settings: helpdesks, db: ledger.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now });
+  if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
     maxBodyBytes: config.maxBodyBytes }));
 
@@ -108,6 +118,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/healthz' || url.startsWith('/healthz?')) return void health(req, res);
+    if (webhooks !== undefined && url.startsWith('/webhooks/')) return void webhooks.handle(req, res);
     const route = matchRoute(req.method ?? 'GET', url, req.headers);
     if (route) {
       const handled = proxy(req, res, route);
@@ -128,7 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
 
   return {
     url: `http://${host}:${port}`,
-    port, config, server, ledger, recorder, prices,
+    port, config, server, ledger, recorder, prices, webhooks,
     async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,
@@ -141,6 +152,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       clearTimeout(deadline);
       await Promise.allSettled(inFlight);
       await recorder.close();
+      webhooks?.close();
       await dispatcher.close();
       await reports?.stop();
       await checkpoints?.stop();
@@ -158,6 +170,13 @@ function serverAddressOf(config: ServeConfig) {
   const openai = address(config.upstream);
   const anthropic = address(config.anthropicUpstream);
   return (call: { provider: string }) => (call.provider === 'anthropic' ? anthropic : openai);
+}
+
+/** The helpdesk settings, from the object given or the `--helpdesks` file; `undefined` when neither. */
+function helpdeskSettingsOf(options: StartServerOptions, file: string | undefined): HelpdeskSettings | undefined {
+  const env = options.env ?? process.env;
+  if (options.helpdeskSettings !== undefined) return resolveHelpdeskSettings(options.helpdeskSettings, env);
+  return file === undefined ? undefined : loadHelpdeskSettings(file, env);
 }
 
 function mergeOverrides(file: PriceFile | undefined, object: PriceFile | undefined): PriceFile | undefined {
