@@ -100,7 +100,9 @@ export interface HelpdeskSettings {
  * @example
  * const settings = resolveHelpdeskSettings({ zendesk: { secretEnv: 'ZENDESK_WEBHOOK_SECRET' } }, process.env);
  */
-export function resolveHelpdeskSettings(input: unknown, env: Record<string, string | undefined>, source = 'helpdesk configuration'): HelpdeskSettings {
+export function resolveHelpdeskSettings(
+  input: unknown, env: Record<string, string | undefined>, source = 'helpdesk configuration', { requireSecrets = true }: { requireSecrets?: boolean } = {},
+): HelpdeskSettings {
   const parsed = fileSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -114,6 +116,7 @@ export function resolveHelpdeskSettings(input: unknown, env: Record<string, stri
   const settings: HelpdeskSettings = {};
   const secret = (helpdesk: Helpdesk, key: 'secretEnv' | 'tokenEnv', name: string): string => {
     const value = env[name];
+    if (!requireSecrets) return value ?? '';
     if (value === undefined || value === '') {
       throw new ConfigError(`${source}: "${helpdesk}.${key}" names ${name}, which is not set: export ${name} with the ${helpdesk} webhook ${key === 'tokenEnv' ? 'token' : 'secret'}.`, { option: 'helpdesks' });
     }
@@ -128,7 +131,7 @@ export function resolveHelpdeskSettings(input: unknown, env: Record<string, stri
 }
 
 /** Reads and resolves `--helpdesks FILE`; a missing file or malformed JSON is a `ConfigError` naming the file. */
-export function loadHelpdeskSettings(path: string, env: Record<string, string | undefined>): HelpdeskSettings {
+export function loadHelpdeskSettings(path: string, env: Record<string, string | undefined>, options: { requireSecrets?: boolean } = {}): HelpdeskSettings {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -141,5 +144,5 @@ export function loadHelpdeskSettings(path: string, env: Record<string, string | 
   } catch (cause) {
     throw new ConfigError(`The helpdesk configuration ${path} is not valid JSON: ${(cause as Error).message}`, { option: 'helpdesks', cause });
   }
-  return resolveHelpdeskSettings(input, env, path);
+  return resolveHelpdeskSettings(input, env, path, options);
 }

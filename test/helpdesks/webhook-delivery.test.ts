@@ -46,7 +46,7 @@ describe.each(DELIVERIES)('$helpdesk deliveries', ({ helpdesk, body, events }) =
     else expect(h.storedEvents()).toEqual([]);
     for (const response of refused) {
       expect(response.status).toBe(401);
-      expect((await response.json()).error.type).toBe('authentication_error');
+      expect(((await response.json()) as any).error.type).toBe('authentication_error');
     }
     if (helpdesk !== 'freshdesk') expect(h.storedEvents()).toEqual([]);
   });
@@ -59,7 +59,7 @@ describe('delivery rules', () => {
       const body = DELIVERIES.find((d) => d.helpdesk === helpdesk)!.body;
       const stale = await h.post(helpdesk, body, { signedAt: NOW - 5 * 60_000 - 1000 });
       expect(stale.status).toBe(401);
-      expect((await stale.json()).error.message).toMatch(/Stale/);
+      expect(((await stale.json()) as any).error.message).toMatch(/Stale/);
       const future = await h.post(helpdesk, body, { signedAt: NOW + 6 * 60_000 });
       expect(future.status).toBe(401);
       expect(h.storedEvents()).toHaveLength(stored);
@@ -68,13 +68,13 @@ describe('delivery rules', () => {
   });
 
   it('a signed, unused topic answers 200 and is counted as ignored; malformed JSON is 400', async () => {
-    const before = await (await fetch(`${h.cpr.url}/api/helpdesks`)).json();
+    const before = (await (await fetch(`${h.cpr.url}/api/helpdesks`)).json()) as any;
     const unused = await h.post('zendesk', fixtureText('zendesk', 'ticket.comment_added'));
     expect(unused.status).toBe(200);
     expect(await unused.json()).toMatchObject({ outcome: 'ignored', topic: 'ticket.comment_added' });
     const malformed = await h.post('intercom', '{"topic": "conversation.admin.closed",');
     expect(malformed.status).toBe(400);
-    const after = await (await fetch(`${h.cpr.url}/api/helpdesks`)).json();
+    const after = (await (await fetch(`${h.cpr.url}/api/helpdesks`)).json()) as any;
     expect(after.helpdesks.zendesk.counts.ignored - before.helpdesks.zendesk.counts.ignored).toBe(1);
     expect(after.helpdesks.intercom.counts.rejected - before.helpdesks.intercom.counts.rejected).toBe(1);
     expect(after.helpdesks.intercom.lastRejection).toBe('Malformed JSON.');
@@ -127,7 +127,7 @@ describe('delivery rules', () => {
       expect((await only.post('intercom', DELIVERIES[1]!.body)).status).toBe(404);
       expect((await only.post('zendesk', DELIVERIES[0]!.body)).status).toBe(200);
       expect((await fetch(`${only.cpr.url}/api/helpdesks`)).status).toBe(401);
-      const stats = await (await fetch(`${only.cpr.url}/api/helpdesks`, { headers: { authorization: 'Bearer admin-secret' } })).json();
+      const stats = (await (await fetch(`${only.cpr.url}/api/helpdesks`, { headers: { authorization: 'Bearer admin-secret' } })).json()) as any;
       expect(Object.keys(stats.helpdesks)).toEqual(['zendesk']);
       expect(stats.helpdesks.zendesk).toMatchObject({
         endpoint: '/webhooks/zendesk', lastDeliveryAt: '2026-10-05T09:10:00.000Z', lastOutcome: 'stored',
