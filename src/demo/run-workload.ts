@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { DemoTicket } from './workload.js';
+import { AGENT, BOT_USER, DEMO_ZENDESK, postZendeskEvent, type ZendeskTicket } from './demo-zendesk.js';
 
 /** A settable clock: the demo plays a month in seconds. */
 export interface DemoClock {
@@ -22,7 +23,7 @@ export function demoClock(start: number): DemoClock {
 export interface WorkloadDeps {
   client: OpenAI;
   clock: DemoClock;
-  /** Posts events to `POST /api/events`. */
+  /** Posts events to `POST /api/events` (the month's fixed costs; the tickets' human side comes as Zendesk webhooks). */
   postEvents: (events: object[]) => Promise<void>;
 }
 
@@ -73,50 +74,74 @@ async function converse(deps: WorkloadDeps, ticket: DemoTicket, conversationId: 
   }
 }
 
-/** Plays one ticket's story: calls through the proxy, events to the API. */
+/** Plays one ticket's story: calls through the proxy, its human side as signed Zendesk webhooks. */
 async function playTicket(deps: WorkloadDeps, ticket: DemoTicket): Promise<void> {
   const { clock } = deps;
   clock.set(ticket.openedAt);
-  const events: object[] = [
-    { type: 'ticket.opened', eventId: `${ticket.ticketId}:opened`, ticketId: ticket.ticketId, category: ticket.category, channel: ticket.channel, customerId: ticket.customerId, at: iso(clock.now()) },
-  ];
-  const ref = { ticketId: ticket.ticketId };
-  const human = (resolveAfterMs: number) => {
-    events.push({ type: 'human.work', ...ref, seconds: ticket.humanSeconds, agentId: 'agent-7', at: iso(clock.advance(resolveAfterMs)) });
-    events.push({ type: 'ticket.resolved', ...ref, by: 'human', confirmed: true, at: iso(clock.advance(MINUTE)) });
+  const url = new URL('/webhooks/zendesk', deps.client.baseURL).href;
+  const zendesk: ZendeskTicket = {
+    id: ticket.ticketId.replace(/^T-/, ''), status: 'NEW', assigneeId: ticket.journey === 'human-only' ? null : BOT_USER,
+    category: ticket.category, channel: ticket.channel, customerId: ticket.customerId, externalId: null,
+  };
+  const send = (type: string, event: object = {}) => postZendeskEvent({ url, clock, type, ticket: zendesk, event });
+  const setStatus = async (status: string) => {
+    const previous = zendesk.status;
+    zendesk.status = status;
+    await send('ticket.status_changed', { current: status, previous });
+  };
+  const assignToAgent = async () => {
+    zendesk.assigneeId = AGENT;
+    await send('ticket.agent_assignment_changed', { current: AGENT, previous: BOT_USER });
+  };
+  // The agent logs the time in Zendesk's Time Tracking app: its total field goes from 0 to the seconds worked.
+  const human = async (resolveAfterMs: number) => {
+    zendesk.assigneeId = AGENT;
+    clock.advance(resolveAfterMs);
+    await send('ticket.custom_field_changed', { current: String(ticket.humanSeconds), previous: '0', custom_field: { id: DEMO_ZENDESK.timeTrackingTotalFieldId, title: 'Total time spent (sec)' } });
+    clock.advance(MINUTE);
+    await setStatus('SOLVED');
   };
 
+  // The ticket exists in Zendesk from the start; the bot writes its conversation id as the external id.
+  if (ticket.journey !== 'human-only') zendesk.externalId = `${ticket.ticketId}-c1`;
+  await send('ticket.created');
+  zendesk.status = 'OPEN';
   if (ticket.journey !== 'human-only') await converse(deps, ticket, `${ticket.ticketId}-c1`, ticket.turns);
   switch (ticket.journey) {
     case 'contained':
-      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: ticket.turns.length % 2 === 0, at: iso(clock.advance(MINUTE)) });
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
       break;
     case 'escalated':
-      events.push({ type: 'handoff', ...ref, reason: 'customer asked for a human', queue: ticket.category, at: iso(clock.advance(MINUTE)) });
-      human(2 * HOUR);
+      clock.advance(MINUTE);
+      await assignToAgent();
+      await human(2 * HOUR);
       break;
     case 'human-only':
-      human(3 * HOUR);
+      await human(3 * HOUR);
       break;
-    case 'follow-up': {
-      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: false, at: iso(clock.advance(MINUTE)) });
-      await deps.postEvents(events.splice(0));
+    case 'follow-up':
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
       // Two days later the customer is back, in a new conversation on the same ticket: a reopen.
       clock.advance(2 * DAY);
       await converse(deps, ticket, `${ticket.ticketId}-c2`, ticket.turns.slice(0, 2));
-      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: true, at: iso(clock.advance(MINUTE)) });
+      clock.advance(MINUTE);
+      zendesk.status = 'OPEN';
+      await setStatus('SOLVED');
       break;
-    }
     case 'reopened':
-      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: false, at: iso(clock.advance(MINUTE)) });
-      events.push({ type: 'ticket.reopened', ...ref, at: iso(clock.advance(DAY)) });
-      events.push({ type: 'handoff', ...ref, reason: 'reopened after a bot answer', queue: ticket.category, at: iso(clock.advance(MINUTE)) });
-      human(HOUR);
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
+      clock.advance(DAY);
+      await setStatus('OPEN');
+      clock.advance(MINUTE);
+      await assignToAgent();
+      await human(HOUR);
       break;
     case 'abandoned':
       break;
   }
-  if (events.length > 0) await deps.postEvents(events);
 }
 
 /** Background work with no conversation: indexing the help centre, summarising the day. */
