@@ -68,26 +68,49 @@ export class DeliveryWriter {
     return this.#buffer.length;
   }
 
-  /** Writes a delivery's events (and stage moves) in one transaction, without waiting for a lock. */
-  write(batch: DeliveryBatch, { mayBuffer }: { mayBuffer: boolean }): WriteOutcome {
+  /**
+   * Writes a delivery's events (and stage moves) without waiting for a lock. Deliveries that
+   * arrive in the same turn of the event loop share one transaction (each its own savepoint):
+   * a commit per delivery would cost a burst more than all the rest of their work, and the
+   * proxy's requests wait behind it.
+   */
+  write(batch: DeliveryBatch, { mayBuffer }: { mayBuffer: boolean }): Promise<WriteOutcome> {
+    return new Promise((resolve) => {
+      this.#pending.push({ batch, mayBuffer, resolve });
+      if (this.#pending.length === 1) setImmediate(() => this.#commitPending());
+    });
+  }
+
+  #pending: Array<{ batch: DeliveryBatch; mayBuffer: boolean; resolve: (outcome: WriteOutcome) => void }> = [];
+
+  #commitPending(): void {
+    const group = this.#pending;
+    this.#pending = [];
+    let outcomes: WriteOutcome[];
     try {
-      return this.#nowait(() => this.#transaction(batch));
+      outcomes = this.#nowait(() => this.#db.transaction(() => group.map(({ batch }) => this.#transaction(batch)))());
     } catch (error) {
-      const kind = kindOf(error);
-      if (!this.#loggedKinds.has(kind)) {
-        this.#loggedKinds.add(kind);
-        this.#logger.warn('webhook events not written: the ledger refused the write', { kind, error: (error as Error).message });
-      }
-      if (!mayBuffer || (batch.stageMoves?.length ?? 0) > 0 || kind !== 'SQLITE_BUSY') return { kind: 'busy', reason: kind };
-      if (this.#buffer.length + batch.events.length > this.#bufferLimit) return { kind: 'busy', reason: 'buffer full' };
-      this.#buffer.push(...batch.events);
-      return { kind: 'buffered' };
+      outcomes = group.map(({ batch, mayBuffer }) => this.#failed(batch, mayBuffer, error));
     }
+    group.forEach(({ resolve }, i) => resolve(outcomes[i]!));
+  }
+
+  #failed(batch: DeliveryBatch, mayBuffer: boolean, error: unknown): WriteOutcome {
+    const kind = kindOf(error);
+    if (!this.#loggedKinds.has(kind)) {
+      this.#loggedKinds.add(kind);
+      this.#logger.warn('webhook events not written: the ledger refused the write', { kind, error: (error as Error).message });
+    }
+    if (!mayBuffer || (batch.stageMoves?.length ?? 0) > 0 || kind !== 'SQLITE_BUSY') return { kind: 'busy', reason: kind };
+    if (this.#buffer.length + batch.events.length > this.#bufferLimit) return { kind: 'busy', reason: 'buffer full' };
+    this.#buffer.push(...batch.events);
+    return { kind: 'buffered' };
   }
 
   /** Stops retrying; writes what is buffered, waiting for locks this time. */
   close(): void {
     clearInterval(this.#timer);
+    if (this.#pending.length > 0) this.#commitPending();
     this.#flush(true);
     if (this.#buffer.length > 0) {
       this.dropped += this.#buffer.length;

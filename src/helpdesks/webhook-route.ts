@@ -93,7 +93,7 @@ export function createWebhookRoute({ endpoints, writer, stats, countDelivery, lo
       finish({ helpdesk, topic: delivery.topic, outcome: 'ignored', events: 0 });
       return answer(res, 200, { outcome: 'ignored', topic: delivery.topic, reason: delivery.reason });
     }
-    const written = writer.write({ helpdesk, events: validated.events, stageMoves, deriveFromMove: endpoint.deriveFromMove },
+    const written = await writer.write({ helpdesk, events: validated.events, stageMoves, deriveFromMove: endpoint.deriveFromMove },
       { mayBuffer: endpoint.whenBusy === 'buffer' });
     if (written.kind === 'busy') {
       finish({ helpdesk, topic: delivery.topic, outcome: 'unavailable', events: validated.events.length });
