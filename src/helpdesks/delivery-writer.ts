@@ -55,7 +55,7 @@ export class DeliveryWriter {
 
   constructor({ db, busyTimeoutMs, logger, bufferLimit = 10_000, retryIntervalMs = 500, now = Date.now }: DeliveryWriterOptions) {
     this.#db = db;
-    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#busyTimeoutMs = Math.max(0, Math.trunc(busyTimeoutMs)) || 0;
     this.#logger = logger;
     this.#bufferLimit = bufferLimit;
     this.#now = now;
