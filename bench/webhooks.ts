@@ -65,11 +65,14 @@ export async function runWebhooksBenchmark(options: BenchOptions) {
       ready: /READY (\S+)/, ipc: true, env: { BENCH_ZENDESK_SECRET: SECRET },
     });
     const pool = new Pool(cpr.url, { connections: 128 });
+    let deliveryLatencies: number[] = [];
     const post = async () => {
+      const t0 = process.hrtime.bigint();
       const { body, headers } = delivery();
       const res = await pool.request({ path: '/webhooks/zendesk', method: 'POST', headers, body });
       await res.body.text();
       if (res.statusCode !== 200) throw new Error(`webhook answered ${res.statusCode}`);
+      deliveryLatencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
     };
     const chat = async (): Promise<number> => {
       const t0 = process.hrtime.bigint();
@@ -112,11 +115,14 @@ export async function runWebhooksBenchmark(options: BenchOptions) {
     for (let round = 0; round < options.rounds; round += 1) {
       const idle = await throughput(false);
       const busy = await throughput(true);
+      deliveryLatencies = [];
       const withBurst = await latency({ withBurst: true, durationMs: 0 });
+      const burstDelivery = { p50: percentile(deliveryLatencies, 50), p99: percentile(deliveryLatencies, 99), max: Math.max(...deliveryLatencies) };
       const without = await latency({ withBurst: false, durationMs: withBurst.ms });
       rounds.push({
         idleDeliveriesPerSecond: idle, busyDeliveriesPerSecond: busy, busyVsIdle: busy / idle,
         burstMs: withBurst.ms, burstDeliveriesPerSecond: burst / (withBurst.ms / 1000),
+        burstDeliveryP50Ms: burstDelivery.p50, burstDeliveryP99Ms: burstDelivery.p99, burstDeliveryMaxMs: burstDelivery.max,
         proxyP50MsNoBurst: without.p50, proxyP99MsNoBurst: without.p99, proxyP50MsBurst: withBurst.p50, proxyP99MsBurst: withBurst.p99,
         p50Ratio: withBurst.p50 / without.p50, p99Ratio: withBurst.p99 / without.p99,
       });
@@ -132,6 +138,7 @@ export async function runWebhooksBenchmark(options: BenchOptions) {
         ['verified deliveries/s, busy ledger (proxy at 16 in flight)', Math.round(figures.busyDeliveriesPerSecond!)],
         ['busy vs idle', `${figures.busyVsIdle!.toFixed(2)}x`],
         ['burst of 1,000 deliveries (50 in flight), ms', Math.round(figures.burstMs!)],
+        ['a delivery\'s answer during the burst, p50 / p99 / max ms', `${Math.round(figures.burstDeliveryP50Ms!)} / ${Math.round(figures.burstDeliveryP99Ms!)} / ${Math.round(figures.burstDeliveryMaxMs!)}`],
         ['proxy p50 ms, no burst / burst', `${figures.proxyP50MsNoBurst!.toFixed(2)} / ${figures.proxyP50MsBurst!.toFixed(2)} (${figures.p50Ratio!.toFixed(2)}x)`],
         ['proxy p99 ms, no burst / burst', `${figures.proxyP99MsNoBurst!.toFixed(2)} / ${figures.proxyP99MsBurst!.toFixed(2)} (${figures.p99Ratio!.toFixed(2)}x)`],
       ],

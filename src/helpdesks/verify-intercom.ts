@@ -14,8 +14,3 @@ export function verifyIntercomSignature({ body, headers, secret }: { body: Buffe
   const expected = hmac({ algorithm: 'sha1', secret, parts: [body] });
   if (match === null || !digestsEqual(Buffer.from(match[1]!, 'hex'), expected)) throw new AuthenticationError('Invalid Intercom webhook signature.');
 }
-
-/** Signs a body as Intercom does (for tests). */
-export function signIntercom({ body, secret }: { body: string | Buffer; secret: string }): Record<string, string> {
-  return { 'x-hub-signature': `sha1=${hmac({ algorithm: 'sha1', secret, parts: [body] }).toString('hex')}` };
-}

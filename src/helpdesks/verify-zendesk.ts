@@ -22,11 +22,3 @@ export function verifyZendeskSignature(
   if (!digestsEqual(Buffer.from(signature, 'base64'), expected)) throw new AuthenticationError('Invalid Zendesk webhook signature.');
   assertFresh({ signedAt: Date.parse(timestamp), now, header: 'X-Zendesk-Webhook-Signature-Timestamp' });
 }
-
-/** Signs a body as Zendesk does (for tests, the demo and the benchmark). */
-export function signZendesk({ body, secret, timestamp }: { body: string | Buffer; secret: string; timestamp: string }): Record<string, string> {
-  return {
-    'x-zendesk-webhook-signature': hmac({ algorithm: 'sha256', secret, parts: [timestamp, body] }).toString('base64'),
-    'x-zendesk-webhook-signature-timestamp': timestamp,
-  };
-}
