@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       if (!res.ok) throw new Error(`POST /api/events answered ${res.status}: ${await res.text()}`);
     };
     const tickets = demoTickets({ count: 160, from, to: to - 3 * DAY });
-    await runWorkload({ client, clock, postEvents }, { tickets, from, to });
+    await runWorkload({ client, clock, postEvents, zendeskWebhookUrl: `${cpr.url}/webhooks/zendesk` }, { tickets, from, to });
     const calls = cpr.ledger.db.prepare('SELECT count(*) FROM llm_calls').pluck().get() as number;
     log(`  played ${tickets.length} tickets and ${calls} LLM calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const zendesk = cpr.webhooks?.stats.snapshot().zendesk?.counts;

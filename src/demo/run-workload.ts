@@ -23,8 +23,14 @@ export function demoClock(start: number): DemoClock {
 export interface WorkloadDeps {
   client: OpenAI;
   clock: DemoClock;
-  /** Posts events to `POST /api/events` (the month's fixed costs; the tickets' human side comes as Zendesk webhooks). */
+  /** Posts events to `POST /api/events`: the month's fixed costs, and the tickets' human side unless it goes to Zendesk's webhook. */
   postEvents: (events: object[]) => Promise<void>;
+  /**
+   * `/webhooks/zendesk` of a server configured with `DEMO_HELPDESK_OPTIONS`: the tickets' human side
+   * (opened, handoffs, time tracking, solves, reopens) is then posted there as signed Zendesk
+   * deliveries instead of events. Same figures either way.
+   */
+  zendeskWebhookUrl?: string;
 }
 
 const HELP_CENTRE = [
@@ -74,11 +80,10 @@ async function converse(deps: WorkloadDeps, ticket: DemoTicket, conversationId: 
   }
 }
 
-/** Plays one ticket's story: calls through the proxy, its human side as signed Zendesk webhooks. */
-async function playTicket(deps: WorkloadDeps, ticket: DemoTicket): Promise<void> {
+/** Plays one ticket's story: calls through the proxy, its human side as signed Zendesk webhooks to `url`. */
+async function playTicketViaZendesk(deps: WorkloadDeps, ticket: DemoTicket, url: string): Promise<void> {
   const { clock } = deps;
   clock.set(ticket.openedAt);
-  const url = new URL('/webhooks/zendesk', deps.client.baseURL).href;
   const zendesk: ZendeskTicket = {
     id: ticket.ticketId.replace(/^T-/, ''), status: 'NEW', assigneeId: ticket.journey === 'human-only' ? null : BOT_USER,
     category: ticket.category, channel: ticket.channel, customerId: ticket.customerId, externalId: null,
@@ -144,6 +149,52 @@ async function playTicket(deps: WorkloadDeps, ticket: DemoTicket): Promise<void>
   }
 }
 
+/** Plays one ticket's story: calls through the proxy, events to the API. */
+async function playTicket(deps: WorkloadDeps, ticket: DemoTicket): Promise<void> {
+  const { clock } = deps;
+  clock.set(ticket.openedAt);
+  const events: object[] = [
+    { type: 'ticket.opened', eventId: `${ticket.ticketId}:opened`, ticketId: ticket.ticketId, category: ticket.category, channel: ticket.channel, customerId: ticket.customerId, at: iso(clock.now()) },
+  ];
+  const ref = { ticketId: ticket.ticketId };
+  const human = (resolveAfterMs: number) => {
+    events.push({ type: 'human.work', ...ref, seconds: ticket.humanSeconds, agentId: 'agent-7', at: iso(clock.advance(resolveAfterMs)) });
+    events.push({ type: 'ticket.resolved', ...ref, by: 'human', confirmed: true, at: iso(clock.advance(MINUTE)) });
+  };
+
+  if (ticket.journey !== 'human-only') await converse(deps, ticket, `${ticket.ticketId}-c1`, ticket.turns);
+  switch (ticket.journey) {
+    case 'contained':
+      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: ticket.turns.length % 2 === 0, at: iso(clock.advance(MINUTE)) });
+      break;
+    case 'escalated':
+      events.push({ type: 'handoff', ...ref, reason: 'customer asked for a human', queue: ticket.category, at: iso(clock.advance(MINUTE)) });
+      human(2 * HOUR);
+      break;
+    case 'human-only':
+      human(3 * HOUR);
+      break;
+    case 'follow-up': {
+      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: false, at: iso(clock.advance(MINUTE)) });
+      await deps.postEvents(events.splice(0));
+      // Two days later the customer is back, in a new conversation on the same ticket: a reopen.
+      clock.advance(2 * DAY);
+      await converse(deps, ticket, `${ticket.ticketId}-c2`, ticket.turns.slice(0, 2));
+      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: true, at: iso(clock.advance(MINUTE)) });
+      break;
+    }
+    case 'reopened':
+      events.push({ type: 'ticket.resolved', ...ref, by: 'ai', confirmed: false, at: iso(clock.advance(MINUTE)) });
+      events.push({ type: 'ticket.reopened', ...ref, at: iso(clock.advance(DAY)) });
+      events.push({ type: 'handoff', ...ref, reason: 'reopened after a bot answer', queue: ticket.category, at: iso(clock.advance(MINUTE)) });
+      human(HOUR);
+      break;
+    case 'abandoned':
+      break;
+  }
+  if (events.length > 0) await deps.postEvents(events);
+}
+
 /** Background work with no conversation: indexing the help centre, summarising the day. */
 async function playBackgroundJob(deps: WorkloadDeps, day: number): Promise<void> {
   await deps.client.embeddings.create({ model: 'text-embedding-3-small', input: [`Help centre articles, batch ${day}`, 'Refund policy', 'Shipping times'] });
@@ -156,7 +207,8 @@ async function playBackgroundJob(deps: WorkloadDeps, day: number): Promise<void>
 /** Plays every ticket in order, a background job every tenth ticket, and the month's fixed costs. */
 export async function runWorkload(deps: WorkloadDeps, options: { tickets: DemoTicket[]; from: number; to: number }): Promise<void> {
   for (const [i, ticket] of options.tickets.entries()) {
-    await playTicket(deps, ticket);
+    if (deps.zendeskWebhookUrl !== undefined) await playTicketViaZendesk(deps, ticket, deps.zendeskWebhookUrl);
+    else await playTicket(deps, ticket);
     if (i % 10 === 9) await playBackgroundJob(deps, i / 10);
   }
   const span = { from: iso(options.from), to: iso(options.to) };

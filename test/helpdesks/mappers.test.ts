@@ -56,6 +56,11 @@ describe('Zendesk mapping', () => {
     expect(mapZendesk(autoClose, SETTINGS.zendesk).events.filter((e) => e.type === 'ticket.resolved')).toEqual([]);
   });
 
+  it('a first group assignment is a handoff to that queue; tags changed re-read the category', () => {
+    expect(map('ticket.group_assignment_changed').events[0]).toMatchObject({ type: 'handoff', ticketId: '5158', queue: '360006543210' });
+    expect(map('ticket.tags_changed').events[0]).toMatchObject({ type: 'ticket.opened', ticketId: '5158', category: 'refunds', at: '2026-10-05T09:05:00.000Z' });
+  });
+
   it('topics it does not use are ignored, with the reason', () => {
     expect(map('ticket.comment_added')).toMatchObject({ topic: 'ticket.comment_added', events: [], reason: 'a topic cpr-meter does not use' });
     expect(map('messaging_ticket.message_added').events).toEqual([]);
@@ -79,8 +84,19 @@ describe('Intercom mapping', () => {
     ]);
   });
 
-  it('assignment to a human admin and team is a handoff', () => {
+  it('assignment to a human admin and team is a handoff; to a team alone (open.assigned) too', () => {
     expect(map('conversation.admin.assigned').events[0]).toMatchObject({ type: 'handoff', agentId: '5017691', queue: '4401' });
+    const toTeam = map('conversation.admin.open.assigned').events[0];
+    expect(toTeam).toMatchObject({ type: 'handoff', queue: '4401' });
+    expect(toTeam).not.toHaveProperty('agentId');
+  });
+
+  it('a customer\'s reply to a closed conversation is a reopen', () => {
+    expect(map('conversation.user.replied').events[0]).toMatchObject({ type: 'ticket.reopened', at: '2026-10-06T10:00:00.000Z' });
+    const open = fixture('intercom', 'conversation.user.replied');
+    open.data.item.state = 'open';
+    open.data.item.open = true;
+    expect(mapIntercom(open, SETTINGS.intercom)).toMatchObject({ events: [], reason: 'a reply in an open conversation' });
   });
 
   it('a close after a human took part: resolved by human, and the adjusted handling time (1500 s, not 2100) as human work', () => {

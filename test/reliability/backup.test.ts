@@ -71,7 +71,7 @@ describe('cpr-meter backup FILE', () => {
       expect(rowids).toEqual(Array.from({ length: rowids.length }, (_, i) => i + 1));
       const live = h.cpr.ledger.db.prepare('SELECT * FROM llm_calls WHERE rowid <= ? ORDER BY rowid').all(rowids.length);
       expect(copy.prepare('SELECT * FROM llm_calls ORDER BY rowid').all()).toEqual(live);
-      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(['001-llm-calls', '002-tickets', '003-report-cache', '004-one-conversation-index']);
+      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(['001-llm-calls', '002-tickets', '003-report-cache', '004-one-conversation-index', '007-helpdesk-stage-moves']);
       expect(result.stdout).toContain(`: ${rowids.length} LLM calls`);
     } finally {
       copy.close();
