@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -6,7 +6,8 @@ import { ValidationError } from '../errors.js';
 import { jsonErrorPosition } from '../api/json-error-position.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import type { CprEvent } from '../tickets/types.js';
-import { DEFAULT_DB_PATH } from './report-command.js';
+import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
+import { DEFAULT_DB_PATH, ledgerPathOf } from './ledger-path.js';
 import type { CliOutput, TicketCommandDeps } from './report-command.js';
 
 /**
@@ -22,9 +23,11 @@ export async function readEventLines(
   const receivedAt = now();
   let lineNumber = 0;
   let bytes = 0;
-  for await (const line of lines) {
+  for await (const read of lines) {
     lineNumber += 1;
-    bytes += Buffer.byteLength(line) + 1;
+    bytes += Buffer.byteLength(read) + 1;
+    // A file saved by Excel or PowerShell starts with a byte-order mark, which JSON.parse refuses.
+    const line = lineNumber === 1 ? read.replace(/^\uFEFF/, '') : read;
     onProgress?.(bytes);
     if (line.trim() === '') continue;
     let value: unknown;
@@ -63,7 +66,7 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
       const env = deps.env ?? process.env;
       const stdout = deps.stdout ?? process.stdout;
       const stderr = deps.stderr ?? process.stderr;
-      const total = statSync(file).size;
+      const total = sizeOfInput(file);
       const bar = stderr.isTTY === true ? progressBar(stderr, total) : null;
       let events: CprEvent[];
       try {
@@ -71,7 +74,12 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
       } finally {
         bar?.stop();
       }
-      const ledger = await deps.openLedger(options.db ?? env.CPR_DB ?? DEFAULT_DB_PATH);
+      const dbPath = ledgerPathOf(options.db, env);
+      // Events may come before the proxy's first call, so ingest creates a missing ledger, and says so.
+      const created = dbPath !== ':memory:' && !existsSync(dbPath);
+      if (!created && dbPath !== ':memory:') checkLedgerFile(dbPath);
+      const ledger = await deps.openLedger(dbPath);
+      if (created) stderr.write(`cpr-meter: created a new ledger at ${dbPath}\n`);
       try {
         const { accepted, duplicates } = await ledger.recordEvents(events);
         stdout.write(`accepted ${accepted}, duplicates ${duplicates}\n`);
@@ -79,6 +87,19 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
         await ledger.close();
       }
     });
+}
+
+/** The size of the events file, or a `ValidationError` naming it when it cannot be read. */
+function sizeOfInput(file: string): number {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new ValidationError(`Cannot read ${file}: ${reason}.`, { field: 'file', cause });
+  }
+  if (!stats.isFile()) throw new ValidationError(`Cannot read ${file}: it is not a file.`, { field: 'file' });
+  return stats.size;
 }
 
 function progressBar(stream: CliOutput, total: number): SingleBar {

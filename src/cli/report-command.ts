@@ -5,6 +5,7 @@ import { buildReport } from '../reports/build-report.js';
 import { REPORT_FORMATS, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
+import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
 
 /** A writable stream as the commands use it (`process.stdout`, `process.stderr`, or a test's). */
 export interface CliOutput {
@@ -27,8 +28,7 @@ export interface TicketCommandDeps {
   stderr?: CliOutput;
 }
 
-/** Default ledger file when neither `--db` nor `CPR_DB` is given. */
-export const DEFAULT_DB_PATH = './cpr-meter.db';
+export { DEFAULT_DB_PATH } from './ledger-path.js';
 
 /** Default USD per hour of human work when neither `--human-hourly-rate` nor `CPR_HUMAN_HOURLY_RATE` is given. */
 export const DEFAULT_HUMAN_HOURLY_RATE = 40;
@@ -57,7 +57,7 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
     .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
     .option('--from <date>', 'window start, inclusive: 2026-10-01 or an ISO 8601 date-time with zone (default: 30 days before --to)')
     .option('--to <date>', 'window end, exclusive (default: now)')
-    .option('--group-by <key>', 'category, channel, day, week (ISO, e.g. 2026-W45) or month')
+    .option('--group-by <key>', 'category, channel, day, week (ISO, e.g. 2026-W45) or month (default: no breakdown)')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default table)`)
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--human-hourly-rate <usd>', `USD per hour of human work without an amount (env CPR_HUMAN_HOURLY_RATE, default ${DEFAULT_HUMAN_HOURLY_RATE})`)
@@ -70,7 +70,9 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
         throw new ValidationError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got "${format}".`, { field: '--format' });
       }
       const humanHourlyRate = parseRate(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE);
-      const ledger = await deps.openLedger(options.db ?? env.CPR_DB ?? DEFAULT_DB_PATH);
+      const dbPath = ledgerPathOf(options.db, env);
+      requireLedgerFile(dbPath);
+      const ledger = await deps.openLedger(dbPath);
       try {
         const report = await buildReport(ledger, {
           options: { from: options.from, to: options.to, groupBy: options.groupBy },
@@ -87,7 +89,7 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
         const text = formatReport(report, format as ReportFormat);
         if (options.out === undefined) stdout.write(text);
         else {
-          writeFileSync(options.out, text);
+          writeOutFile(options.out, text);
           stderr.write(`Wrote the ${format} report to ${options.out}\n`);
         }
       } finally {
@@ -106,4 +108,14 @@ export function parseRate(option: string | undefined, envValue: string | undefin
     throw new ValidationError(`${source} must be a number of USD per hour >= 0; got "${raw}".`, { field: source });
   }
   return rate;
+}
+
+/** Writes the report to `--out`; a path that cannot be written is a user error, named as such. */
+function writeOutFile(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'its directory does not exist' : (cause as Error).message;
+    throw new ValidationError(`Cannot write --out ${path}: ${reason}.`, { field: '--out', cause });
+  }
 }
