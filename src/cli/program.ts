@@ -7,6 +7,7 @@ import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
+import { registerSettingsCommand } from './settings-command.js';
 import { version } from './version.js';
 
 /**
@@ -33,5 +34,6 @@ export function createProgram(): Command {
   registerBackupCommand(program);
   registerPruneCommand(program);
   registerWebhookCommand(program);
+  registerSettingsCommand(program, ticketDeps);
   return program;
 }

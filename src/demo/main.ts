@@ -50,7 +50,6 @@ async function main(): Promise<void> {
 
     const report = await buildReport(cpr.ledger, {
       options: { from: new Date(from), to: new Date(to), groupBy: 'category' },
-      humanHourlyRate: cpr.config.humanHourlyRate,
     });
     process.stdout.write(formatTable(report));
     log(args.keep

@@ -86,6 +86,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  const now = options.now ?? Date.now;
+  if (config.humanHourlyRate !== undefined) {
+    // The rate belongs to the ledger, so that `cpr-meter report` on the same file uses it too.
+    const adopted = ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
+    if (adopted !== null) logger.info('the ledger\'s human hourly rate is set', { usdPerHour: adopted.value,
+      from: adopted.effectiveFrom === null ? 'always' : new Date(adopted.effectiveFrom).toISOString() });
+  }
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls that finish in the same turn of the event loop share one SQLite transaction: under
@@ -96,7 +103,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
   observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const now = options.now ?? Date.now;
   const linker = new AttributionLinker({ ledger, logger });
   const upstreamHealth = new UpstreamHealth({ urls: { openai: config.upstream, anthropic: config.anthropicUpstream }, logger, now });
   const proxy = createProxyHandler({
@@ -119,7 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const webhooks = helpdesks === undefined ? undefined
     : createHelpdeskWebhooks({ settings: helpdesks, db: ledger.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now });
   if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
-  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
+  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, now,
     maxBodyBytes: config.maxBodyBytes }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)

@@ -3,9 +3,10 @@ import { llmCalls } from './001-llm-calls.js';
 import { tickets } from './002-tickets.js';
 import { reportCache } from './003-report-cache.js';
 import { oneConversationIndex } from './004-one-conversation-index.js';
+import { ledgerSettings } from './005-ledger-settings.js';
 import { helpdeskStageMoves } from './007-helpdesk-stage-moves.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, helpdeskStageMoves];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves];
 
 export type { Migration } from './migration.js';
