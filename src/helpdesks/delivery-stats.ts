@@ -1,7 +1,12 @@
 import type { Helpdesk } from './helpdesk-config.js';
 
-/** What became of a delivery. `buffered`: kept in memory while the ledger was locked; `unavailable`: refused with 503 for a retry. */
-export const OUTCOMES = ['stored', 'duplicate', 'ignored', 'rejected', 'buffered', 'unavailable'] as const;
+/**
+ * What became of a delivery. `duplicate`: every event already stored with the same content (a
+ * redelivery); `conflict`: nothing new, and some event ids stored before with other content (the
+ * mapping options changed since the first delivery, or the helpdesk changed it), not stored;
+ * `buffered`: kept in memory while the ledger was locked; `unavailable`: refused with 503 for a retry.
+ */
+export const OUTCOMES = ['stored', 'duplicate', 'conflict', 'ignored', 'rejected', 'buffered', 'unavailable'] as const;
 /** One of {@link OUTCOMES}. */
 export type Outcome = (typeof OUTCOMES)[number];
 

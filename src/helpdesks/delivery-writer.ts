@@ -17,7 +17,8 @@ export interface DeliveryBatch {
 
 /** How a write went: stored (with counts), kept in memory for a retry, or refused because the ledger is locked. */
 export type WriteOutcome =
-  | { kind: 'written'; accepted: number; duplicates: number; newMoves: number }
+  /** `conflicts`: events not stored because their id was stored before with other content. */
+  | { kind: 'written'; accepted: number; duplicates: number; conflicts: number; newMoves: number }
   | { kind: 'buffered' }
   | { kind: 'busy'; reason: string };
 
@@ -130,8 +131,8 @@ export class DeliveryWriter {
         const derived = validateEvents(batch.deriveFromMove?.(move, neighbours) ?? [], { now: this.#now });
         if (derived.ok) events.push(...derived.events);
       }
-      const { accepted, duplicates } = insertEvents(this.#db, events);
-      return { kind: 'written', accepted, duplicates, newMoves };
+      const { accepted, duplicates, conflicts } = insertEvents(this.#db, events);
+      return { kind: 'written', accepted, duplicates, conflicts: conflicts.length, newMoves };
     })();
   }
 
@@ -139,10 +140,12 @@ export class DeliveryWriter {
     if (this.#buffer.length === 0) return;
     const events = this.#buffer;
     try {
-      if (wait) insertEvents(this.#db, events);
-      else this.#nowait(() => insertEvents(this.#db, events));
+      const { conflicts } = wait ? insertEvents(this.#db, events) : this.#nowait(() => insertEvents(this.#db, events));
       this.#buffer = [];
       this.#logger.info('buffered webhook events written', { events: events.length });
+      if (conflicts.length > 0) {
+        this.#logger.warn('buffered webhook events not stored: their ids were stored before with other content', { events: conflicts.length });
+      }
     } catch {
       // Still locked: the next tick tries again.
     }

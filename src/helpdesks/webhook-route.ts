@@ -38,7 +38,7 @@ class MethodError extends CprError {
 /**
  * The handler of `/webhooks/{zendesk,intercom,hubspot,freshdesk}`: reads the raw body, verifies
  * it (signature or token) before parsing anything, maps it, validates the events, stores them
- * without waiting for a lock, and answers: 200 stored / duplicate / ignored / buffered, 401 bad
+ * without waiting for a lock, and answers: 200 stored / duplicate / conflict / ignored / buffered, 401 bad
  * signature, 400 malformed JSON, 503 ledger locked (HubSpot retries). Each delivery is logged
  * at debug and counted by outcome; nothing of the payload is kept but the mapped events.
  */
@@ -103,9 +103,14 @@ export function createWebhookRoute({ endpoints, writer, stats, countDelivery, lo
       finish({ helpdesk, topic: delivery.topic, outcome: 'buffered', events: validated.events.length });
       return answer(res, 200, { outcome: 'buffered', events: validated.events.length });
     }
-    const outcome: Outcome = written.accepted > 0 || written.newMoves > 0 ? 'stored' : 'duplicate';
+    const outcome: Outcome = written.accepted > 0 || written.newMoves > 0 ? 'stored' : written.conflicts > 0 ? 'conflict' : 'duplicate';
+    if (written.conflicts > 0) {
+      // Still 200: a retry would carry the same content. The ids say nothing of the payload but the delivery's.
+      logger.warn('webhook events not stored: their ids were stored before with other content (mapping options changed since the first delivery?)',
+        { helpdesk, topic: delivery.topic, conflicts: written.conflicts });
+    }
     finish({ helpdesk, topic: delivery.topic, outcome, events: written.accepted });
-    answer(res, 200, { outcome, topic: delivery.topic, accepted: written.accepted, duplicates: written.duplicates });
+    answer(res, 200, { outcome, topic: delivery.topic, accepted: written.accepted, duplicates: written.duplicates, conflicts: written.conflicts });
   };
 }
 

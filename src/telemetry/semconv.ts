@@ -121,5 +121,5 @@ export const ERROR_TYPE_OTHER = '_OTHER';
 export const METRIC_CPR_WEBHOOKS_DELIVERIES = 'cpr.webhooks.deliveries';
 /** The helpdesk a webhook came from (`zendesk`, `intercom`, `hubspot`, `freshdesk`). */
 export const ATTR_CPR_HELPDESK = 'cpr.helpdesk';
-/** What became of a webhook delivery (`stored`, `duplicate`, `ignored`, `rejected`, `buffered`, `unavailable`). */
+/** What became of a webhook delivery (`stored`, `duplicate`, `conflict`, `ignored`, `rejected`, `buffered`, `unavailable`). */
 export const ATTR_CPR_WEBHOOK_OUTCOME = 'cpr.webhook.outcome';

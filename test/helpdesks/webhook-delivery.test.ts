@@ -26,9 +26,9 @@ describe.each(DELIVERIES)('$helpdesk deliveries', ({ helpdesk, body, events }) =
   it('a correctly signed delivery is stored, and its redelivery is a duplicate counted once', async () => {
     const first = await h.post(helpdesk, body);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ outcome: 'stored', accepted: events, duplicates: 0 });
+    expect(await first.json()).toMatchObject({ outcome: 'stored', accepted: events, duplicates: 0, conflicts: 0 });
     const again = await h.post(helpdesk, body);
-    expect(await again.json()).toMatchObject({ outcome: 'duplicate', accepted: 0, duplicates: events });
+    expect(await again.json()).toMatchObject({ outcome: 'duplicate', accepted: 0, duplicates: events, conflicts: 0 });
     expect(h.storedEvents()).toHaveLength(events);
   });
 
@@ -65,6 +65,24 @@ describe('delivery rules', () => {
       expect(h.storedEvents()).toHaveLength(stored);
       expect((await h.post(helpdesk, body, { signedAt: NOW - 4 * 60_000 })).status).toBe(200);
     }
+  });
+
+  it('a delivery id sent again with other content is a conflict: 200, nothing stored, counted as conflict; the identical redelivery stays a duplicate', async () => {
+    const body = fixtureText('zendesk', 'ticket.status_changed');
+    const first = (await (await h.post('zendesk', body)).json()) as any;
+    expect(first).toMatchObject({ outcome: 'stored', duplicates: 0, conflicts: 0 });
+    const stored = h.storedEvents();
+    // Same delivery id, another time: every event it maps to has the id of a stored one, and other content.
+    const changed = body.replace('"time": "2026-10-05T09:45:00.000000000Z"', '"time": "2026-10-05T09:46:00.000000000Z"');
+    expect(changed).not.toBe(body);
+    const conflicting = await h.post('zendesk', changed);
+    expect(conflicting.status).toBe(200);
+    expect(await conflicting.json()).toEqual({ outcome: 'conflict', topic: 'ticket.status_changed', accepted: 0, duplicates: 0,
+      conflicts: first.accepted });
+    expect(h.storedEvents()).toEqual(stored);
+    expect(await (await h.post('zendesk', body)).json()).toMatchObject({ outcome: 'duplicate', accepted: 0, duplicates: first.accepted, conflicts: 0 });
+    const stats = (await (await fetch(`${h.cpr.url}/api/helpdesks`)).json()) as any;
+    expect(stats.helpdesks.zendesk.counts).toMatchObject({ stored: 1, duplicate: 1, conflict: 1 });
   });
 
   it('a signed, unused topic answers 200 and is counted as ignored; malformed JSON is 400', async () => {
@@ -131,7 +149,7 @@ describe('delivery rules', () => {
       expect(Object.keys(stats.helpdesks)).toEqual(['zendesk']);
       expect(stats.helpdesks.zendesk).toMatchObject({
         endpoint: '/webhooks/zendesk', lastDeliveryAt: '2026-10-05T09:10:00.000Z', lastOutcome: 'stored',
-        counts: { stored: 1, duplicate: 0, ignored: 0, rejected: 0, buffered: 0, unavailable: 0 },
+        counts: { stored: 1, duplicate: 0, conflict: 0, ignored: 0, rejected: 0, buffered: 0, unavailable: 0 },
       });
     } finally {
       await only.close();
