@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<unknown>> = 
   memory: async (options) => (await import('./memory.js')).runMemoryBenchmark(options),
   'in-process': async (options) => (await import('./in-process.js')).runInProcessBenchmark(options),
   stalls: async (options) => (await import('./stalls.js')).runStallsBenchmark(options),
+  webhooks: async (options) => (await import('./webhooks.js')).runWebhooksBenchmark(options),
 };
 
 const options = parseOptions(process.argv.slice(2));

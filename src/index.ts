@@ -51,6 +51,21 @@ export type { ReportFormat } from './reports/format-report.js';
 export type { GroupBy, Report, ReportFigures, ReportInput, ReportWarning } from './reports/types.js';
 export type { ReportOptions } from './reports/report-options.js';
 
+export { mapZendesk } from './helpdesks/map-zendesk.js';
+export { mapIntercom, FIN_RESOLUTION_STATES } from './helpdesks/map-intercom.js';
+export { mapHubspot, reopensOf } from './helpdesks/map-hubspot.js';
+export type { StageMove, MappedHubspotDelivery } from './helpdesks/map-hubspot.js';
+export { mapFreshdesk } from './helpdesks/map-freshdesk.js';
+export { parseTriggeredEvent } from './helpdesks/triggered-event.js';
+export type { MappedDelivery } from './helpdesks/mapped-delivery.js';
+export { verifyZendeskSignature } from './helpdesks/verify-zendesk.js';
+export { verifyIntercomSignature } from './helpdesks/verify-intercom.js';
+export { verifyHubspotSignature } from './helpdesks/verify-hubspot.js';
+export { verifyFreshdeskToken } from './helpdesks/verify-freshdesk.js';
+export { HELPDESKS, loadHelpdeskSettings, resolveHelpdeskSettings } from './helpdesks/helpdesk-config.js';
+export type { Helpdesk, HelpdeskSettings } from './helpdesks/helpdesk-config.js';
+export { explainDelivery } from './helpdesks/explain-delivery.js';
+
 export { createLogger, silentLogger } from './logging/logger.js';
 export type { Logger } from './logging/logger.js';
 export {

@@ -6,6 +6,7 @@ import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerWebhookCommand } from './webhook-command.js';
 import { registerSettingsCommand } from './settings-command.js';
 import { version } from './version.js';
 
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerRepriceCommand(program);
   registerBackupCommand(program);
   registerPruneCommand(program);
+  registerWebhookCommand(program);
   registerSettingsCommand(program, ticketDeps);
   return program;
 }

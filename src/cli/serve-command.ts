@@ -22,6 +22,7 @@ export function registerServeCommand(program: Command): void {
     .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL, default off)')
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
     .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
+    .option('--helpdesks <file>', 'JSON file enabling helpdesk webhooks at /webhooks/{zendesk,intercom,hubspot,freshdesk} (env CPR_HELPDESKS, default: none, no webhook endpoint)')
     .addHelpText('after', [
       '',
       'Each option resolves as: the option, then its environment variable, then the default.',

@@ -62,6 +62,12 @@ export interface ServeOptions {
   maxBodyMemoryBytes?: number | string;
   /** An upload that sends no byte for this long is cut (408), ms. Env `CPR_BODY_TIMEOUT_MS`. Default 10,000. */
   bodyTimeoutMs?: number | string;
+  /**
+   * Helpdesk webhook configuration, a JSON file (see the README's "Helpdesk webhooks"): which of
+   * `/webhooks/zendesk`, `/intercom`, `/hubspot`, `/freshdesk` are enabled, and how each maps.
+   * Env `CPR_HELPDESKS`. Default: none (no webhook endpoint).
+   */
+  helpdesks?: string;
 }
 
 /** Every option resolved. */
@@ -89,6 +95,7 @@ export interface ServeConfig {
   busyTimeoutMs: number;
   maxBodyMemoryBytes: number;
   bodyTimeoutMs: number;
+  helpdesks: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -163,6 +170,7 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     maxBodyMemoryBytes: number(pick(options.maxBodyMemoryBytes, env.CPR_MAX_BODY_MEMORY_BYTES, 256 * 1024 * 1024),
       'max-body-memory-bytes', 'CPR_MAX_BODY_MEMORY_BYTES', { min: 1, integer: true }),
     bodyTimeoutMs: number(pick(options.bodyTimeoutMs, env.CPR_BODY_TIMEOUT_MS, 10_000), 'body-timeout-ms', 'CPR_BODY_TIMEOUT_MS', { min: 1, integer: true }),
+    helpdesks: (pick(options.helpdesks, env.CPR_HELPDESKS, undefined) as string | undefined) ?? undefined,
   };
   const explicitProvider = pick(options.upstreamProvider, env.CPR_UPSTREAM_PROVIDER, undefined) as string | undefined;
   if (explicitProvider !== undefined && !PROVIDER_ID.test(explicitProvider)) {

@@ -9,6 +9,7 @@ import { formatTable } from '../reports/format-table.js';
 import { startServer } from '../server/start-server.js';
 import { startSimulatedUpstream } from '../simulator/index.js';
 import { demoClock, runWorkload } from './run-workload.js';
+import { DEMO_HELPDESK_OPTIONS } from './demo-zendesk.js';
 import { demoTickets } from './workload.js';
 
 const DAY = 86_400_000;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const sim = await startSimulatedUpstream();
   const cpr = await startServer({
     port: 0, db: join(dir, 'demo.db'), upstream: sim.openaiBaseUrl, anthropicUpstream: sim.anthropicBaseUrl,
-    logger: silentLogger, env: {}, now: clock.now,
+    logger: silentLogger, now: clock.now, ...DEMO_HELPDESK_OPTIONS,
   });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
@@ -41,9 +42,11 @@ async function main(): Promise<void> {
       if (!res.ok) throw new Error(`POST /api/events answered ${res.status}: ${await res.text()}`);
     };
     const tickets = demoTickets({ count: 160, from, to: to - 3 * DAY });
-    await runWorkload({ client, clock, postEvents }, { tickets, from, to });
+    await runWorkload({ client, clock, postEvents, zendeskWebhookUrl: `${cpr.url}/webhooks/zendesk` }, { tickets, from, to });
     const calls = cpr.ledger.db.prepare('SELECT count(*) FROM llm_calls').pluck().get() as number;
-    log(`  played ${tickets.length} tickets and ${calls} LLM calls in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    log(`  played ${tickets.length} tickets and ${calls} LLM calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const zendesk = cpr.webhooks?.stats.snapshot().zendesk?.counts;
+    log(`  human side: signed Zendesk webhooks to /webhooks/zendesk: ${zendesk?.stored ?? 0} stored, ${zendesk?.rejected ?? 0} rejected\n`);
 
     const report = await buildReport(cpr.ledger, {
       options: { from: new Date(from), to: new Date(to), groupBy: 'category' },

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { DemoTicket } from './workload.js';
+import { AGENT, BOT_USER, DEMO_ZENDESK, postZendeskEvent, type ZendeskTicket } from './demo-zendesk.js';
 
 /** A settable clock: the demo plays a month in seconds. */
 export interface DemoClock {
@@ -22,8 +23,14 @@ export function demoClock(start: number): DemoClock {
 export interface WorkloadDeps {
   client: OpenAI;
   clock: DemoClock;
-  /** Posts events to `POST /api/events`. */
+  /** Posts events to `POST /api/events`: the month's fixed costs, and the tickets' human side unless it goes to Zendesk's webhook. */
   postEvents: (events: object[]) => Promise<void>;
+  /**
+   * `/webhooks/zendesk` of a server configured with `DEMO_HELPDESK_OPTIONS`: the tickets' human side
+   * (opened, handoffs, time tracking, solves, reopens) is then posted there as signed Zendesk
+   * deliveries instead of events. Same figures either way.
+   */
+  zendeskWebhookUrl?: string;
 }
 
 const HELP_CENTRE = [
@@ -70,6 +77,75 @@ async function converse(deps: WorkloadDeps, ticket: DemoTicket, conversationId: 
       answer = completion.choices[0]?.message.content ?? '';
     }
     messages.push({ role: 'assistant', content: answer });
+  }
+}
+
+/** Plays one ticket's story: calls through the proxy, its human side as signed Zendesk webhooks to `url`. */
+async function playTicketViaZendesk(deps: WorkloadDeps, ticket: DemoTicket, url: string): Promise<void> {
+  const { clock } = deps;
+  clock.set(ticket.openedAt);
+  const zendesk: ZendeskTicket = {
+    id: ticket.ticketId.replace(/^T-/, ''), status: 'NEW', assigneeId: ticket.journey === 'human-only' ? null : BOT_USER,
+    category: ticket.category, channel: ticket.channel, customerId: ticket.customerId, externalId: null,
+  };
+  const send = (type: string, event: object = {}) => postZendeskEvent({ url, clock, type, ticket: zendesk, event });
+  const setStatus = async (status: string) => {
+    const previous = zendesk.status;
+    zendesk.status = status;
+    await send('ticket.status_changed', { current: status, previous });
+  };
+  const assignToAgent = async () => {
+    zendesk.assigneeId = AGENT;
+    await send('ticket.agent_assignment_changed', { current: AGENT, previous: BOT_USER });
+  };
+  // The agent logs the time in Zendesk's Time Tracking app: its total field goes from 0 to the seconds worked.
+  const human = async (resolveAfterMs: number) => {
+    zendesk.assigneeId = AGENT;
+    clock.advance(resolveAfterMs);
+    await send('ticket.custom_field_changed', { current: String(ticket.humanSeconds), previous: '0', custom_field: { id: DEMO_ZENDESK.timeTrackingTotalFieldId, title: 'Total time spent (sec)' } });
+    clock.advance(MINUTE);
+    await setStatus('SOLVED');
+  };
+
+  // The ticket exists in Zendesk from the start; the bot writes its conversation id as the external id.
+  if (ticket.journey !== 'human-only') zendesk.externalId = `${ticket.ticketId}-c1`;
+  await send('ticket.created');
+  zendesk.status = 'OPEN';
+  if (ticket.journey !== 'human-only') await converse(deps, ticket, `${ticket.ticketId}-c1`, ticket.turns);
+  switch (ticket.journey) {
+    case 'contained':
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
+      break;
+    case 'escalated':
+      clock.advance(MINUTE);
+      await assignToAgent();
+      await human(2 * HOUR);
+      break;
+    case 'human-only':
+      await human(3 * HOUR);
+      break;
+    case 'follow-up':
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
+      // Two days later the customer is back, in a new conversation on the same ticket: a reopen.
+      clock.advance(2 * DAY);
+      await converse(deps, ticket, `${ticket.ticketId}-c2`, ticket.turns.slice(0, 2));
+      clock.advance(MINUTE);
+      zendesk.status = 'OPEN';
+      await setStatus('SOLVED');
+      break;
+    case 'reopened':
+      clock.advance(MINUTE);
+      await setStatus('SOLVED');
+      clock.advance(DAY);
+      await setStatus('OPEN');
+      clock.advance(MINUTE);
+      await assignToAgent();
+      await human(HOUR);
+      break;
+    case 'abandoned':
+      break;
   }
 }
 
@@ -131,7 +207,8 @@ async function playBackgroundJob(deps: WorkloadDeps, day: number): Promise<void>
 /** Plays every ticket in order, a background job every tenth ticket, and the month's fixed costs. */
 export async function runWorkload(deps: WorkloadDeps, options: { tickets: DemoTicket[]; from: number; to: number }): Promise<void> {
   for (const [i, ticket] of options.tickets.entries()) {
-    await playTicket(deps, ticket);
+    if (deps.zendeskWebhookUrl !== undefined) await playTicketViaZendesk(deps, ticket, deps.zendeskWebhookUrl);
+    else await playTicket(deps, ticket);
     if (i % 10 === 9) await playBackgroundJob(deps, i / 10);
   }
   const span = { from: iso(options.from), to: iso(options.to) };

@@ -29,6 +29,8 @@ import { healthHandler } from './health.js';
 import { listenError } from './listen-error.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { observeRecorder } from '../telemetry/recorder-metrics.js';
+import { loadHelpdeskSettings, resolveHelpdeskSettings, type HelpdeskSettings } from '../helpdesks/helpdesk-config.js';
+import { createHelpdeskWebhooks, type HelpdeskWebhooks } from '../helpdesks/helpdesk-webhooks.js';
 
 /** Options of {@link startServer}: the serve options plus what tests and embedders inject. */
 export interface StartServerOptions extends ServeOptions {
@@ -39,6 +41,8 @@ export interface StartServerOptions extends ServeOptions {
   priceOverrides?: PriceFile;
   /** Clock, ms since the epoch. */
   now?: () => number;
+  /** Helpdesk configuration as an object (instead of `helpdesks` as a file); secrets still come from `env`. */
+  helpdeskSettings?: unknown;
 }
 
 /** A running cpr-meter server. */
@@ -52,6 +56,8 @@ export interface CprServer {
   ledger: SqliteLedger;
   recorder: CallRecorder;
   prices: PriceBook;
+  /** The helpdesk webhook connectors; `undefined` when no helpdesk is configured. */
+  webhooks: HelpdeskWebhooks | undefined;
   /**
    * Stores events off the server's thread (what `POST /api/events` uses): for anything else on
    * the server that posts events (helpdesk webhooks). `undefined` on a `:memory:` ledger, where
@@ -82,6 +88,7 @@ class NotFoundError extends CprError {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<CprServer> {
   const config = resolveServeConfig(options, options.env ?? process.env);
+  const helpdesks = helpdeskSettingsOf(options, config.helpdesks);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
@@ -167,6 +174,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const events = config.db === ':memory:' ? undefined : startEventThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined || events === undefined ? ledger
     : { recordEvents: (batch) => events.recordEvents(batch), reportInput: (options) => reports.reportInput(options) };
+  // Webhook deliveries are stored on the proxy's connection without ever waiting for its lock
+  // (they are buffered instead). A ledger that could not be opened at start leaves them off.
+  const webhooks = helpdesks === undefined ? undefined : sqlite === undefined ? disabledWebhooks(logger)
+    : createHelpdeskWebhooks({ settings: helpdesks, db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now,
+      bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
+  if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, now,
     maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs }));
 
@@ -176,6 +189,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/healthz' || url.startsWith('/healthz?')) return void health(req, res);
+    if (webhooks !== undefined && url.startsWith('/webhooks/')) return void webhooks.handle(req, res);
     const route = matchRoute(req.method ?? 'GET', url, req.headers);
     if (route) {
       const handled = proxy(req, res, route);
@@ -190,6 +204,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   // threads and timers left open would keep the process running, not listening).
   const release = async () => {
     await recorder.close();
+    webhooks?.close();
     await dispatcher.close();
     await reports?.stop();
     await events?.stop();
@@ -218,7 +233,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
 
   return {
     url: `http://${host}:${port}`,
-    port, config, server, recorder, prices, events, bodyMemory,
+    port, config, server, recorder, prices, events, bodyMemory, webhooks,
     get ledger(): SqliteLedger {
       const current = sqlite ?? deferred?.opened;
       if (current === undefined) throw new LedgerError(`The ledger at ${config.db} is not open (see /healthz).`, { path: config.db });
@@ -250,7 +265,21 @@ function serverAddressOf(config: ServeConfig) {
   return (call: { provider: string }) => (call.provider === 'anthropic' ? anthropic : openai);
 }
 
+/** The helpdesk settings, from the object given or the `--helpdesks` file; `undefined` when neither. */
+function helpdeskSettingsOf(options: StartServerOptions, file: string | undefined): HelpdeskSettings | undefined {
+  const env = options.env ?? process.env;
+  if (options.helpdeskSettings !== undefined) return resolveHelpdeskSettings(options.helpdeskSettings, env);
+  return file === undefined ? undefined : loadHelpdeskSettings(file, env);
+}
+
 function mergeOverrides(file: PriceFile | undefined, object: PriceFile | undefined): PriceFile | undefined {
   if (!file && !object) return undefined;
   return { models: { ...file?.models, ...(object ? parsePriceFile(object, 'priceOverrides').models : {}) } };
+}
+
+/** Helpdesk webhooks when the ledger could not be opened at start: none, and one log line that says so. */
+function disabledWebhooks(logger: Logger): undefined {
+  logger.error('helpdesk webhooks are off until a restart: the ledger could not be opened at start (see /healthz); '
+    + 'the helpdesks retry their deliveries');
+  return undefined;
 }

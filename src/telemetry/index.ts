@@ -12,4 +12,5 @@ export { createCallTelemetry, type CallTelemetryOptions } from './call-telemetry
 export { callErrorType, callMetricAttributes, callSpanAttributes, callSpanName, type ServerAddress } from './call-attributes.js';
 export { observeRecorder, type ObserveRecorderOptions } from './recorder-metrics.js';
 export { startTelemetry, type StartTelemetryOptions, type TelemetryHandle } from './start-telemetry.js';
+export { createWebhookMetrics, type CountDelivery } from './webhook-metrics.js';
 export * from './semconv.js';

@@ -120,3 +120,10 @@ export const PROVIDER_NAMES: Readonly<Record<Provider, string>> = {
 
 /** `error.type` when a failure names no kind and carries no HTTP status (the conventions' fallback). */
 export const ERROR_TYPE_OTHER = '_OTHER';
+
+/** Counter of helpdesk webhook deliveries, by `cpr.helpdesk` and `cpr.webhook.outcome`. */
+export const METRIC_CPR_WEBHOOKS_DELIVERIES = 'cpr.webhooks.deliveries';
+/** The helpdesk a webhook came from (`zendesk`, `intercom`, `hubspot`, `freshdesk`). */
+export const ATTR_CPR_HELPDESK = 'cpr.helpdesk';
+/** What became of a webhook delivery (`stored`, `duplicate`, `conflict`, `ignored`, `rejected`, `buffered`, `unavailable`). */
+export const ATTR_CPR_WEBHOOK_OUTCOME = 'cpr.webhook.outcome';

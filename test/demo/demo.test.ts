@@ -12,6 +12,8 @@ describe('npm run demo', () => {
     expect(code).toBe(0);
     // 160 seeded tickets; the demo's own counts are checked against the report it prints.
     expect(stderr).toMatch(/played 160 tickets and \d+ LLM calls/);
+    // The human side arrives as signed Zendesk webhooks, every one verified and stored.
+    expect(stderr).toMatch(/signed Zendesk webhooks to \/webhooks\/zendesk: [1-9]\d* stored, 0 rejected/);
     expect(stdout).toMatch(/AI journey\s+Human-only\s+All tickets/);
     expect(stdout).toMatch(/^Tickets\s+\d+\s+\d+\s+160$/m);
     expect(stdout).toMatch(/True AI CPR \$[\d.,]+ vs naive AI CPR \$[\d.,]+/);

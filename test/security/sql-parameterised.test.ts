@@ -23,6 +23,8 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/sqlite/ticket-store.ts': ['SPEND_COLUMNS'],
   // A number (the option is typed number and truncated), or a field set from one.
   'src/ledger/sqlite/sqlite-ledger.ts': ['Math.max(0, Math.trunc(busyTimeoutMs))', 'this.#busyTimeoutMs'],
+  // A number, truncated to an integer >= 0 in the constructor.
+  'src/helpdesks/delivery-writer.ts': ['this.#busyTimeoutMs'],
   // The report's SQL, built from constant fragments: column lists (and one `?` per column),
   // sums, the kept-ticket filter, the temp-table restrictions, and the facts SQL's own parts.
   // `table` is typed as the union of cpr-meter's temp table names.

@@ -4,9 +4,10 @@ import { tickets } from './002-tickets.js';
 import { reportCache } from './003-report-cache.js';
 import { oneConversationIndex } from './004-one-conversation-index.js';
 import { ledgerSettings } from './005-ledger-settings.js';
+import { helpdeskStageMoves } from './007-helpdesk-stage-moves.js';
 import { wholeUsage } from './008-whole-usage.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, wholeUsage];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage];
 
 export type { Migration } from './migration.js';
