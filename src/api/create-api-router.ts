@@ -18,6 +18,11 @@ export interface ApiRouterOptions {
   adminToken?: string;
   /** USD per hour for human work without an amount (`CPR_HUMAN_HOURLY_RATE`, default 40). */
   humanHourlyRate: number;
+  /**
+   * Human cost per resolution to estimate savings against when a request gives no
+   * `humanBaselineCpr` (`CPR_HUMAN_BASELINE_CPR`). Default: none (the window's human-only CPR).
+   */
+  humanBaselineCprUsd?: number;
   /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
   now?: () => number;
   /** Largest accepted request body in bytes. Default 5 MiB. */
@@ -27,14 +32,14 @@ export interface ApiRouterOptions {
 /**
  * The event and report API, mounted by the server at `/api`:
  * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
- * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&format=` answers the report
- * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
+ * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&humanBaselineCpr=&format=` answers
+ * the report (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
  * app.use('/api', createApiRouter({ ledger, humanHourlyRate: 40, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
-  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
+  ledger, adminToken, humanHourlyRate, humanBaselineCprUsd, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
 }: ApiRouterOptions): Router {
   const router = express.Router();
   if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
@@ -54,9 +59,16 @@ export function createApiRouter({
       throw new ValidationError(`Invalid "format": expected one of ${REPORT_FORMATS.join(', ')}.`, { field: 'format' });
     }
     const report = await buildReport(ledger, {
-      options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy') },
+      options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
+        humanBaselineCprUsd: single(query, 'humanBaselineCpr') ?? humanBaselineCprUsd },
       humanHourlyRate,
       now,
+    }).catch((error: unknown) => {
+      // Name the parameter as it is written in the URL.
+      if (error instanceof ValidationError && error.field === 'humanBaselineCprUsd') {
+        throw new ValidationError(error.message.replace('"humanBaselineCprUsd"', '"humanBaselineCpr"'), { field: 'humanBaselineCpr' });
+      }
+      throw error;
     });
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
   });

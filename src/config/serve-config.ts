@@ -26,6 +26,12 @@ export interface ServeOptions {
   adminToken?: string;
   /** Fully loaded cost of a human agent hour, USD. Env `CPR_HUMAN_HOURLY_RATE`. Default 40. */
   humanHourlyRate?: number | string;
+  /**
+   * Human cost per resolution before the bot, USD: what the reports' savings are estimated
+   * against unless a request gives its own. Env `CPR_HUMAN_BASELINE_CPR`. Default: none (each
+   * report uses its window's human-only CPR).
+   */
+  humanBaselineCpr?: number | string;
   /** Largest request body accepted, bytes. Env `CPR_MAX_BODY_BYTES`. Default 33,554,432 (32 MiB). */
   maxBodyBytes?: number | string;
   /** Longest wait for upstream headers, and between body chunks, ms. Env `CPR_UPSTREAM_TIMEOUT_MS`. Default 600,000. */
@@ -58,6 +64,8 @@ export interface ServeConfig {
   proxyToken: string | undefined;
   adminToken: string | undefined;
   humanHourlyRate: number;
+  /** `undefined`: not configured. */
+  humanBaselineCprUsd: number | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   otel: boolean;
@@ -80,6 +88,11 @@ function number(value: unknown, name: string, env: string, { min, integer }: { m
     throw new ConfigError(`--${name} (${env}) must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${String(value)}.`, { option: name });
   }
   return parsed;
+}
+
+/** A number ≥ 0, or `undefined` when not set. */
+function optionalNumber(value: unknown, name: string, env: string): number | undefined {
+  return value === undefined ? undefined : number(value, name, env, { min: 0 });
 }
 
 function url(value: string, name: string, env: string): string {
@@ -123,6 +136,7 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
     adminToken: (pick(options.adminToken, env.CPR_ADMIN_TOKEN, undefined) as string | undefined) ?? undefined,
     humanHourlyRate: number(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, 40), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
+    humanBaselineCprUsd: optionalNumber(pick(options.humanBaselineCpr, env.CPR_HUMAN_BASELINE_CPR, undefined), 'human-baseline-cpr', 'CPR_HUMAN_BASELINE_CPR'),
     maxBodyBytes: number(pick(options.maxBodyBytes, env.CPR_MAX_BODY_BYTES, 32 * 1024 * 1024), 'max-body-bytes', 'CPR_MAX_BODY_BYTES', { min: 1, integer: true }),
     upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),

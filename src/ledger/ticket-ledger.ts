@@ -1,6 +1,6 @@
 import type { TimeWindow } from './ledger.js';
 import type { CprEvent } from '../tickets/types.js';
-import type { ReportInput } from '../reports/types.js';
+import type { GroupBy, ReportInput } from '../reports/types.js';
 
 /** Counts of one stored batch of events. */
 export interface RecordEventsResult {
@@ -14,6 +14,11 @@ export interface ReportInputOptions {
   window: TimeWindow;
   /** USD per hour for human work recorded without an amount. */
   humanHourlyRate: number;
+  /**
+   * How the report will group its tickets. A ledger that sums tickets by class may mix customers
+   * in a class (`customerId: null`) unless this is `customer`. Default: no groups.
+   */
+  groupBy?: GroupBy;
 }
 
 /**

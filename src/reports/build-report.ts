@@ -6,7 +6,7 @@ import type { Report } from './types.js';
 
 /** What {@link buildReport} needs besides the ledger. */
 export interface BuildReportOptions {
-  /** The window and grouping, as the user gave them. */
+  /** The window, grouping and human baseline, as the user gave them. */
   options: ReportOptions;
   /** USD per hour for human work without an amount. */
   humanHourlyRate: number;
@@ -20,7 +20,7 @@ export interface BuildReportOptions {
  * Throws a `ValidationError` naming a bad option.
  */
 export async function buildReport(ledger: TicketLedger, { options, humanHourlyRate, now = Date.now }: BuildReportOptions): Promise<Report> {
-  const { window, groupBy } = resolveReportOptions(options, { now });
-  const input = await ledger.reportInput({ window, humanHourlyRate });
-  return computeReport(input, { groupBy });
+  const { window, groupBy, humanBaselineCprUsd } = resolveReportOptions(options, { now });
+  const input = await ledger.reportInput({ window, humanHourlyRate, groupBy });
+  return computeReport(input, { groupBy, humanBaselineCprUsd });
 }

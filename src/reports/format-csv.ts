@@ -8,6 +8,7 @@ const FIGURES: ReadonlyArray<keyof ReportFigures> = [
   'humanCostUsd', 'fixedCostUsd', 'totalCostUsd', 'aiJourneyCostUsd', 'humanOnlyCostUsd', 'costPerResolutionUsd',
   'aiJourneyCostPerResolutionUsd', 'naiveAiCostPerResolutionUsd', 'humanOnlyCostPerResolutionUsd',
   'costPerConversationUsd', 'automationRate', 'containmentRate', 'escalationRate', 'fcrRate', 'reopenRate',
+  'aiCostPerAiResolutionUsd', 'humanBaselineCprUsd', 'savingsUsd', 'savingsPerResolutionUsd',
 ];
 
 /**
@@ -25,12 +26,13 @@ export function csvCell(value: string | number | null): string {
 /**
  * The report as CSV: a header, one row per group, and a `totals` row (the only row when the
  * report is not grouped). `unallocatedCostUsd` is filled on the totals row: the groups'
- * `totalCostUsd` plus it add up to the total. Lines end with CRLF.
+ * `totalCostUsd` plus it add up to the total. `humanBaselineSource` (where every row's
+ * `humanBaselineCprUsd` comes from) is on every row. Lines end with CRLF.
  */
 export function formatCsv(report: Report): string {
-  const header = ['group', ...FIGURES, 'unallocatedCostUsd'];
+  const header = ['group', ...FIGURES, 'unallocatedCostUsd', 'humanBaselineSource'];
   const row = (key: string, figures: ReportFigures, unallocated: number | null): string[] =>
-    [csvCell(key), ...FIGURES.map((name) => csvCell(figures[name])), csvCell(unallocated)];
+    [csvCell(key), ...FIGURES.map((name) => csvCell(figures[name])), csvCell(unallocated), csvCell(report.humanBaselineSource)];
   const lines = [
     header.map(csvCell),
     ...report.groups.map((group) => row(group.key, group, null)),

@@ -2,11 +2,14 @@ import type { TimeWindow } from '../ledger/ledger.js';
 import type { StatusChange } from '../tickets/ticket-status.js';
 import type { FixedCostEvent } from '../tickets/types.js';
 
-/** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
-export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
+/**
+ * How a report's groups are formed: by a ticket attribute (category, channel, customer id), or
+ * by UTC period of resolution (opening, for unresolved tickets).
+ */
+export type GroupBy = 'category' | 'channel' | 'customer' | 'day' | 'week' | 'month';
 
 /** Every {@link GroupBy}, for option parsing. */
-export const GROUP_BYS: readonly GroupBy[] = ['category', 'channel', 'day', 'week', 'month'];
+export const GROUP_BYS: readonly GroupBy[] = ['category', 'channel', 'customer', 'day', 'week', 'month'];
 
 /** The key of tickets without the attribute a report is grouped by. */
 export const NO_GROUP_KEY = '(none)';
@@ -42,6 +45,7 @@ export interface TicketFacts {
   ticketId: string;
   category: string | null;
   channel: string | null;
+  customerId: string | null;
   /** Earliest of its `ticket.opened` events and its first activity. */
   openedAt: number;
   /** Distinct conversations recorded for it (linked, with calls, or named by its events). */
@@ -82,6 +86,11 @@ export interface TicketClass extends TicketOutcome {
   tickets: number;
   category: string | null;
   channel: string | null;
+  /**
+   * The tickets' customer id. A ledger may sum tickets of different customers into one class
+   * (`null` here) unless the report is grouped by customer (`ReportInputOptions.groupBy`).
+   */
+  customerId: string | null;
   /** Start (ms since the epoch) of the UTC day of the tickets' key times, which are all in the window. */
   day: number;
   conversations: number;
@@ -107,6 +116,11 @@ export interface ReportInput {
   ticketClasses?: TicketClass[];
   /** The LLM spend of the tickets of `ticketClasses`, per model. Default: none. */
   ticketClassModels?: ModelSpend[];
+  /**
+   * True when `ticketClasses` keep customers apart (see {@link TicketClass.customerId}): a report
+   * grouped by customer needs it whenever there are classes. Default: false.
+   */
+  ticketClassesByCustomer?: boolean;
   /** Calls in the window with neither conversation nor ticket, per model. */
   unattributed: ModelSpend[];
   /** Fixed costs whose range overlaps the window. */
@@ -156,7 +170,29 @@ export interface ReportFigures {
   escalationRate: number | null;
   fcrRate: number | null;
   reopenRate: number | null;
+  /**
+   * (`llmCostUsd` + `ai` fixed costs) / `aiResolved`: what the bot costs per resolution it
+   * achieves, its failures' and escalations' LLM spend included. For a group: its LLM cost
+   * (its share of unattributed spend included) plus its shares of `ai` fixed costs.
+   */
+  aiCostPerAiResolutionUsd: number | null;
+  /**
+   * The human CPR savings are measured against: the configured baseline, else the window's
+   * `humanOnlyCostPerResolutionUsd` (the totals', for every group: one yardstick for all);
+   * `null` when neither exists. {@link Report.humanBaselineSource} says which.
+   */
+  humanBaselineCprUsd: number | null;
+  /** Estimate: `humanBaselineCprUsd` x `resolved` - `totalCostUsd`; negative when the tickets cost more than humans alone would have. */
+  savingsUsd: number | null;
+  /** Estimate: `humanBaselineCprUsd` - `costPerResolutionUsd`. */
+  savingsPerResolutionUsd: number | null;
 }
+
+/**
+ * Where `humanBaselineCprUsd` comes from: a configured baseline (a report option, or the
+ * ledger's setting), the window's human-only CPR, or nowhere (`null`: no savings figures).
+ */
+export type HumanBaselineSource = 'configured' | 'human-only' | null;
 
 /** The figures of one group. */
 export interface ReportGroup extends ReportFigures {
@@ -181,6 +217,8 @@ export interface Report {
   currency: 'USD';
   groupBy: GroupBy | null;
   humanHourlyRate: number;
+  /** Where every `humanBaselineCprUsd` of this report comes from. */
+  humanBaselineSource: HumanBaselineSource;
   totals: ReportFigures;
   /** Unattributed spend and fixed costs that found no ticket to go to (included in `totals.totalCostUsd`). */
   unallocatedCostUsd: number;

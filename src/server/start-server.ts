@@ -99,7 +99,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined ? ledger
     : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
-  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
+  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate,
+    humanBaselineCprUsd: config.humanBaselineCprUsd, now,
     maxBodyBytes: config.maxBodyBytes }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)

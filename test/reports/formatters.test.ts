@@ -12,7 +12,7 @@ const TO = Date.UTC(2026, 10, 1);
 const XSS = '<script>alert("x")</script>';
 
 const ticket = (id: string, category: string | null, extra: Partial<TicketFacts> = {}): TicketFacts => ({
-  ticketId: id, category, channel: null, openedAt: FROM + 1000, conversations: 1, conversationsWithLlmCalls: 1,
+  ticketId: id, category, channel: null, customerId: null, openedAt: FROM + 1000, conversations: 1, conversationsWithLlmCalls: 1,
   llm: [{ model: '<img src=x onerror=alert(1)>', calls: 1, unpricedCalls: 0, estimatedCalls: 1, inputTokens: 10,
     cachedInputTokens: 0, outputTokens: 5, reasoningTokens: 0, costUsd: 0.25 }],
   humanCostUsd: 0, handoffs: 0,

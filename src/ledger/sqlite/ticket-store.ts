@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
-import type { FixedCost, ReportInput } from '../../reports/types.js';
+import type { FixedCost, GroupBy, ReportInput } from '../../reports/types.js';
 import { readReportTickets, updateKeptTickets } from './report-cache.js';
 import { SPEND_COLUMNS } from './ticket-facts-sql.js';
 import { toModelSpend } from './ticket-facts-rows.js';
@@ -101,6 +101,8 @@ export interface LoadReportInputOptions {
   window: TimeWindow;
   /** USD per hour for human work recorded without an amount. */
   humanHourlyRate: number;
+  /** The report's grouping: kept tickets are summed by customer too only when it is `customer`. Default: none. */
+  groupBy?: GroupBy;
 }
 
 /**
@@ -109,13 +111,13 @@ export interface LoadReportInputOptions {
  * `report-cache.ts` for how rows are kept between reports), plus the window's unattributed
  * spend and the fixed costs that overlap it. Reads in one transaction.
  */
-export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
+export function loadReportInput(db: Database, { window, humanHourlyRate, groupBy }: LoadReportInputOptions): ReportInput {
   const params = { from: window.from, to: window.to };
   // Kept tickets first, so that the report reads them summed by class rather than one by one.
   updateKeptTickets(db);
   let installRefresh = (): void => {};
   const input = db.transaction((): ReportInput => {
-    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate });
+    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate, groupBy });
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
