@@ -71,6 +71,19 @@ describe('formatters', () => {
     expect(table).toContain('By category:');
   });
 
+  it('says there is no baseline rather than estimating savings from nothing', () => {
+    // T3, the only human-only ticket, is unresolved: no human-only CPR, and no baseline configured.
+    expect(report.humanBaselineSource).toBeNull();
+    expect([report.totals.humanBaselineCprUsd, report.totals.savingsUsd, report.totals.savingsPerResolutionUsd]).toEqual([null, null, null]);
+    // Two bot resolutions (XSS and T2), LLM 0.25 + 0.25, no fixed cost.
+    expect(report.totals.aiCostPerAiResolutionUsd).toBe(0.25);
+    const table = formatTable(report);
+    expect(table).toContain('Savings (estimate): n/a, no baseline: configure one, or resolve human-only tickets in the window');
+    expect(table).not.toContain('same human baseline');
+    expect(formatHtml(report)).toContain('<td>Human baseline CPR (no baseline: configure one, or resolve human-only tickets in the window)</td><td>n/a</td>');
+    expect(formatCsv(report).split('\r\n').at(-2)).toMatch(/,0\.25,,,,0,$/); // aiCost, then empty baseline, savings, per resolution, source
+  });
+
   it('JSON is the report itself', () => {
     expect(JSON.parse(formatJson(report))).toEqual(report);
   });
