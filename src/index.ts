@@ -44,7 +44,9 @@ export type { CprEventInput } from './tickets/event-schema.js';
 export { computeReport } from './reports/compute-report.js';
 export { formatReport } from './reports/format-report.js';
 export type { ReportFormat } from './reports/format-report.js';
-export type { GroupBy, Report, ReportFigures, ReportInput } from './reports/types.js';
+export type { GroupBy, HumanBaselineSource, Report, ReportFigures, ReportInput } from './reports/types.js';
+export { resolveHumanBaseline } from './reports/human-baseline.js';
+export type { HumanBaseline } from './reports/human-baseline.js';
 export type { ReportOptions } from './reports/report-options.js';
 
 export { createLogger, silentLogger } from './logging/logger.js';
