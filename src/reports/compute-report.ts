@@ -43,8 +43,7 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
     throw new Error('computeReport(): grouping by customer needs ticket classes read by customer (reportInput({ groupBy: \'customer\' }))');
   }
   const scoped = inScope(input.tickets, from, to);
-  // A class's spend per model is given for all classes at once (`ticketClassModels`).
-  for (const ticketClass of input.ticketClasses ?? []) scoped.push({ ...ticketClass, keyTime: ticketClass.day, models: [] });
+  for (const ticketClass of input.ticketClasses ?? []) scoped.push(classInScope(ticketClass));
 
   let aiHandled = 0;
   let humanTouched = 0;
@@ -125,6 +124,21 @@ function inScope(tickets: readonly TicketFacts[], from: number, to: number): Sco
     });
   }
   return scoped;
+}
+
+/**
+ * A class as {@link Scoped}. Its spend per model is given for all classes at once
+ * (`ticketClassModels`). Written out field by field: a report grouped by customer reads about
+ * one class per ticket, and copying each with a spread made computeReport() 1.5 times as slow
+ * (20,000 classes: 2.9 s vs 2.0 s, medians of 7 alternating runs on a loaded machine).
+ */
+function classInScope(c: TicketClass): Scoped {
+  return {
+    tickets: c.tickets, category: c.category, channel: c.channel, customerId: c.customerId, keyTime: c.day,
+    resolved: c.resolved, aiHandled: c.aiHandled, escalated: c.escalated, reopened: c.reopened, firstContact: c.firstContact,
+    conversations: c.conversations, conversationsWithLlmCalls: c.conversationsWithLlmCalls, llm: c.llm,
+    humanCostUsd: c.humanCostUsd, models: [],
+  };
 }
 
 /** One ticket (or class) in scope with its shares of the costs that belong to no single ticket, and its loaded cost. */
