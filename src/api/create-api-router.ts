@@ -58,9 +58,11 @@ export function createApiRouter({
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
       throw new ValidationError(`Invalid "format": expected one of ${REPORT_FORMATS.join(', ')}.`, { field: 'format' });
     }
+    // An empty `humanBaselineCpr=` is not given: the server's baseline, if any, applies.
+    const baseline = single(query, 'humanBaselineCpr');
     const report = await buildReport(ledger, {
       options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
-        humanBaselineCprUsd: single(query, 'humanBaselineCpr') ?? humanBaselineCprUsd },
+        humanBaselineCprUsd: baseline === undefined || baseline === '' ? humanBaselineCprUsd : baseline },
       humanHourlyRate,
       now,
     }).catch((error: unknown) => {

@@ -127,6 +127,7 @@ describe('GET /api/report', () => {
     expect([report.humanBaselineSource, report.totals.humanBaselineCprUsd]).toEqual(['configured', 60]);
     expect(report.totals.savingsUsd).toBeCloseTo(18.83, 9); // 60 x 8 - 461.17 = 480 - 461.17
     expect((await totals('&humanBaselineCpr=50')).totals.savingsUsd).toBeCloseTo(-61.17, 9); // the request's wins
+    expect((await totals('&humanBaselineCpr=')).totals.humanBaselineCprUsd).toBe(60); // empty: not given
   });
 
   it('defaults to the last 30 days ending now (this millisecond included)', async () => {
