@@ -1,10 +1,11 @@
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { ValidationError } from '../errors.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
 import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
+import { eventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import { adminAuth } from './admin-auth.js';
 import { apiErrorHandler } from './api-error-handler.js';
@@ -16,11 +17,15 @@ export interface ApiRouterOptions {
   ledger: TicketLedger;
   /** When set (`CPR_ADMIN_TOKEN`, `--admin-token`), every route requires `Authorization: Bearer <token>`. */
   adminToken?: string;
-  /** USD per hour for human work without an amount (`CPR_HUMAN_HOURLY_RATE`, default 40). */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work without an amount in every report, instead of the ledger's
+   * rates (a report's `humanHourlyRate` query parameter overrides it). Default: the ledger's rates.
+   */
+  humanHourlyRate?: number;
   /**
    * Human cost per resolution to estimate savings against when a request gives no
-   * `humanBaselineCpr` (`CPR_HUMAN_BASELINE_CPR`). Default: none (the window's human-only CPR).
+   * `humanBaselineCpr` (`CPR_HUMAN_BASELINE_CPR`). Default: none (the ledger's
+   * `human-baseline-cpr` setting, else the window's human-only CPR).
    */
   humanBaselineCprUsd?: number;
   /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
@@ -32,11 +37,12 @@ export interface ApiRouterOptions {
 /**
  * The event and report API, mounted by the server at `/api`:
  * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
- * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&humanBaselineCpr=&format=` answers
- * the report (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
+ * `{ accepted, duplicates, conflicts, warnings }` (see {@link eventsAnswer});
+ * `GET /report?from=&to=&groupBy=&humanHourlyRate=&humanBaselineCpr=&format=` answers the report
+ * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
- * app.use('/api', createApiRouter({ ledger, humanHourlyRate: 40, adminToken: process.env.CPR_ADMIN_TOKEN }));
+ * app.use('/api', createApiRouter({ ledger, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
   ledger, adminToken, humanHourlyRate, humanBaselineCprUsd, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
@@ -44,15 +50,16 @@ export function createApiRouter({
   const router = express.Router();
   if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
 
-  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), async (req: Request, res: Response) => {
+  router.post('/events', express.text({ type: () => true, limit: maxBodyBytes }), handled(async (req: Request, res: Response) => {
     const input = typeof req.body === 'string' ? parseJson(req.body) : req.body;
     const result = validateEvents(input, { now });
     if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
     const stored = await ledger.recordEvents(result.events);
-    res.json({ accepted: stored.accepted, duplicates: stored.duplicates });
-  });
+    const batch = Array.isArray(input);
+    res.json(eventsAnswer({ stored, warnings: result.warnings, position: (i) => (batch ? i : null) }));
+  }));
 
-  router.get('/report', async (req: Request, res: Response) => {
+  router.get('/report', handled(async (req: Request, res: Response) => {
     const query = req.query as Record<string, unknown>;
     const format = single(query, 'format') ?? 'json';
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
@@ -62,6 +69,7 @@ export function createApiRouter({
     const baseline = single(query, 'humanBaselineCpr');
     const report = await buildReport(ledger, {
       options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
+        humanHourlyRate: single(query, 'humanHourlyRate'),
         humanBaselineCprUsd: baseline === undefined || baseline === '' ? humanBaselineCprUsd : baseline },
       humanHourlyRate,
       now,
@@ -73,13 +81,22 @@ export function createApiRouter({
       throw error;
     });
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
-  });
+  }));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: { message: `No route ${req.method} ${req.baseUrl}${req.path}.`, type: 'not_found_error' } });
   });
   router.use(apiErrorHandler());
   return router;
+}
+
+/**
+ * An async route handler whose failure goes to the error handler. Express 5 does this itself;
+ * Express 4, which the package also supports (a peer dependency), would leave the request
+ * hanging and the rejection unhandled.
+ */
+function handled(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req, res, next) => void handler(req, res).catch(next);
 }
 
 /** Parses a request body, naming the position of a syntax error. */

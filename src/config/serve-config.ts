@@ -24,7 +24,11 @@ export interface ServeOptions {
   proxyToken?: string;
   /** Bearer token every `/api/` route requires. Env `CPR_ADMIN_TOKEN`. Default: none (loopback only). */
   adminToken?: string;
-  /** Fully loaded cost of a human agent hour, USD. Env `CPR_HUMAN_HOURLY_RATE`. Default 40. */
+  /**
+   * Fully loaded cost of a human agent hour, USD, stored in the ledger (see `valueToAdopt`): since
+   * always when the ledger has no rate, from now on when its rate in effect differs. Env
+   * `CPR_HUMAN_HOURLY_RATE`. Default: none given, the ledger's rates (40 until one is set).
+   */
   humanHourlyRate?: number | string;
   /**
    * Human cost per resolution before the bot, USD: what the reports' savings are estimated
@@ -63,8 +67,9 @@ export interface ServeConfig {
   upstreamApiKey: string | undefined;
   proxyToken: string | undefined;
   adminToken: string | undefined;
-  humanHourlyRate: number;
-  /** `undefined`: not configured. */
+  /** `undefined` when not given: the ledger's rates stand. */
+  humanHourlyRate: number | undefined;
+  /** `undefined`: not configured (the ledger's `human-baseline-cpr`, else each window's human-only CPR). */
   humanBaselineCprUsd: number | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
@@ -90,9 +95,9 @@ function number(value: unknown, name: string, env: string, { min, integer }: { m
   return parsed;
 }
 
-/** A number ≥ 0, or `undefined` when not set. */
-function optionalNumber(value: unknown, name: string, env: string): number | undefined {
-  return value === undefined ? undefined : number(value, name, env, { min: 0 });
+/** A number within `limits`, or `undefined` when not set. */
+function optionalNumber(value: unknown, name: string, env: string, limits: { min: number }): number | undefined {
+  return value === undefined ? undefined : number(value, name, env, limits);
 }
 
 function url(value: string, name: string, env: string): string {
@@ -135,8 +140,8 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     upstreamApiKey: (pick(options.upstreamApiKey, env.CPR_UPSTREAM_API_KEY, undefined) as string | undefined) ?? undefined,
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
     adminToken: (pick(options.adminToken, env.CPR_ADMIN_TOKEN, undefined) as string | undefined) ?? undefined,
-    humanHourlyRate: number(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, 40), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
-    humanBaselineCprUsd: optionalNumber(pick(options.humanBaselineCpr, env.CPR_HUMAN_BASELINE_CPR, undefined), 'human-baseline-cpr', 'CPR_HUMAN_BASELINE_CPR'),
+    humanHourlyRate: optionalNumber(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, undefined), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
+    humanBaselineCprUsd: optionalNumber(pick(options.humanBaselineCpr, env.CPR_HUMAN_BASELINE_CPR, undefined), 'human-baseline-cpr', 'CPR_HUMAN_BASELINE_CPR', { min: 0 }),
     maxBodyBytes: number(pick(options.maxBodyBytes, env.CPR_MAX_BODY_BYTES, 32 * 1024 * 1024), 'max-body-bytes', 'CPR_MAX_BODY_BYTES', { min: 1, integer: true }),
     upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),

@@ -8,8 +8,11 @@ import type { Report } from './types.js';
 export interface BuildReportOptions {
   /** The window, grouping and human baseline, as the user gave them. */
   options: ReportOptions;
-  /** USD per hour for human work without an amount. */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work without an amount, instead of the ledger's rates, unless
+   * `options` gives one. Default: the ledger's rates.
+   */
+  humanHourlyRate?: number;
   /** Clock for the default window. Default `Date.now`. */
   now?: () => number;
 }
@@ -20,7 +23,8 @@ export interface BuildReportOptions {
  * Throws a `ValidationError` naming a bad option.
  */
 export async function buildReport(ledger: TicketLedger, { options, humanHourlyRate, now = Date.now }: BuildReportOptions): Promise<Report> {
-  const { window, groupBy, humanBaselineCprUsd } = resolveReportOptions(options, { now });
-  const input = await ledger.reportInput({ window, humanHourlyRate, groupBy });
+  const resolved = resolveReportOptions(options, { now });
+  const { window, groupBy, humanBaselineCprUsd } = resolved;
+  const input = await ledger.reportInput({ window, humanHourlyRate: resolved.humanHourlyRate ?? humanHourlyRate, groupBy });
   return computeReport(input, { groupBy, humanBaselineCprUsd });
 }

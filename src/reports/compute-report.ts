@@ -4,6 +4,7 @@ import { addSpend, emptySpend, emptyTally, money, toFigures, withSavings } from 
 import { resolveHumanBaseline } from './human-baseline.js';
 import type { Tally } from './figures.js';
 import { periodKey } from './period-key.js';
+import { reportWarnings } from './report-warnings.js';
 import { NO_GROUP_KEY } from './types.js';
 import type { GroupBy, ModelReport, ModelSpend, Report, ReportInput, TicketClass, TicketFacts } from './types.js';
 
@@ -72,7 +73,9 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
 
   const totals = emptyTally();
   const groups = new Map<string, Tally>();
+  let resolvedWithoutActivity = 0;
   for (const ticket of scoped) {
+    if (ticket.resolved && ticket.withoutActivity) resolvedWithoutActivity += ticket.tickets;
     // Shares of all `ticket.tickets` tickets together.
     const unattributedShare = (ticket.aiHandled ? perAiUnattributed : 0) * ticket.tickets;
     const aiFixedShare = (ticket.aiHandled ? perAiFixed : 0) * ticket.tickets;
@@ -91,18 +94,25 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
   const totalFigures = toFigures(totals, { unattributed, fixedCostUsd, aiFixedCostUsd: fixed.ai });
   // One baseline for the totals and every group (see resolveHumanBaseline).
   const baseline = resolveHumanBaseline(humanBaselineCprUsd, totalFigures.humanOnlyCostPerResolutionUsd);
-  return {
+  const report: Omit<Report, 'warnings'> = {
     window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     currency: 'USD',
     groupBy: groupBy ?? null,
     humanHourlyRate: input.humanHourlyRate,
+    humanHourlyRates: {
+      source: input.humanHourlyRates?.source ?? 'report',
+      rates: (input.humanHourlyRates?.rates ?? [{ from: null, usdPerHour: input.humanHourlyRate }])
+        .map(({ from: since, usdPerHour }) => ({ from: since === null ? null : new Date(since).toISOString(), usdPerHour })),
+    },
     humanBaselineSource: baseline.humanBaselineSource,
     totals: withSavings(totalFigures, baseline.humanBaselineCprUsd),
     unallocatedCostUsd: money(unallocated),
     groups: [...groups.keys()].sort(compareKeys)
       .map((key) => ({ key, ...withSavings(toFigures(groups.get(key)!), baseline.humanBaselineCprUsd) })),
     models: modelSpend(scoped, input),
+    resolvedWithoutActivity,
   };
+  return { ...report, warnings: reportWarnings(report) };
 }
 
 /** Tickets resolved (as of `to`) inside the window, and unresolved ones opened inside it. */
@@ -136,6 +146,7 @@ function classInScope(c: TicketClass): Scoped {
   return {
     tickets: c.tickets, category: c.category, channel: c.channel, customerId: c.customerId, keyTime: c.day,
     resolved: c.resolved, aiHandled: c.aiHandled, escalated: c.escalated, reopened: c.reopened, firstContact: c.firstContact,
+    withoutActivity: c.withoutActivity,
     conversations: c.conversations, conversationsWithLlmCalls: c.conversationsWithLlmCalls, llm: c.llm,
     humanCostUsd: c.humanCostUsd, models: [],
   };

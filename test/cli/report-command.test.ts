@@ -47,11 +47,17 @@ describe('cpr-meter report', () => {
     expect(readFileSync(htmlFile, 'utf8')).toMatch(/<h2>By week<\/h2>.*2026-W40/s);
   });
 
-  it('prices human work at --human-hourly-rate, else CPR_HUMAN_HOURLY_RATE', async () => {
+  it('prices human work at the ledger\'s rate, or at --human-hourly-rate for one report, and says which', async () => {
     // Human work without an amount: T3 1800 s + T5 3600 s + T6 900 s + T9 1350 s = 7650 s = 2.125 h; T4 7.50 is explicit.
     const json = async (args: string[], env = {}) => JSON.parse((await runCli(['report', '--db', db, ...window, '--format', 'json', ...args], { env })).stdout) as Report;
-    expect((await json(['--human-hourly-rate', '80'])).totals.humanCostUsd).toBeCloseTo(2.125 * 80 + 7.5, 9);
-    expect((await json([], { CPR_HUMAN_HOURLY_RATE: '20' })).totals.humanCostUsd).toBeCloseTo(2.125 * 20 + 7.5, 9);
+    const given = await json(['--human-hourly-rate', '80']);
+    expect(given.totals.humanCostUsd).toBeCloseTo(2.125 * 80 + 7.5, 9);
+    expect(given.humanHourlyRates).toEqual({ source: 'report', rates: [{ from: null, usdPerHour: 80 }] });
+    // CPR_HUMAN_HOURLY_RATE sets the ledger's rate through serve or createMeter; a report does not
+    // take it, so that every report on a ledger agrees. The ledger has none: the default, $40.
+    const ledgers = await json([], { CPR_HUMAN_HOURLY_RATE: '20' });
+    expect(ledgers.totals.humanCostUsd).toBeCloseTo(2.125 * 40 + 7.5, 9);
+    expect(ledgers.humanHourlyRates).toEqual({ source: 'default', rates: [{ from: null, usdPerHour: 40 }] });
     expect((await json([], { CPR_DB: db })).totals.humanCostUsd).toBeCloseTo(92.5, 9);
   });
 
@@ -77,14 +83,14 @@ describe('cpr-meter report', () => {
   it('estimates savings against --human-baseline-cpr, else CPR_HUMAN_BASELINE_CPR', async () => {
     const csv = async (args: string[], env = {}) => (await runCli(['report', '--db', db, ...window, '--format', 'csv', ...args], { env })).stdout;
     const text = await csv(['--human-baseline-cpr', '50']);
-    expect(text.split('\r\n')[0]).toMatch(/,reopenRate,aiCostPerAiResolutionUsd,humanBaselineCprUsd,savingsUsd,savingsPerResolutionUsd,unallocatedCostUsd,humanBaselineSource$/);
+    expect(text.split('\r\n')[0]).toMatch(/,reopenRate,aiCostPerAiResolutionUsd,humanBaselineCprUsd,savingsUsd,savingsPerResolutionUsd,unallocatedCostUsd,resolvedWithoutActivity,humanHourlyRates,humanBaselineSource$/);
     // 50 x 8 - 461.17 = -61.17; 50 - 57.64625 = -7.64625.
-    expect(text).toMatch(/\r\ntotals,11,8,.*,0\.25,70\.9175,50,-61\.17,-7\.64625,0,configured\r\n$/);
+    expect(text).toMatch(/\r\ntotals,11,8,.*,0\.25,70\.9175,50,-61\.17,-7\.64625,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",configured\r\n$/);
     // 60 x 8 - 461.17 = 18.83; the option wins over the variable.
-    expect(await csv([], { CPR_HUMAN_BASELINE_CPR: '60' })).toMatch(/,70\.9175,60,18\.83,2\.35375,0,configured\r\n$/);
-    expect(await csv(['--human-baseline-cpr', '50'], { CPR_HUMAN_BASELINE_CPR: '60' })).toMatch(/,50,-61\.17,-7\.64625,0,configured\r\n$/);
+    expect(await csv([], { CPR_HUMAN_BASELINE_CPR: '60' })).toMatch(/,70\.9175,60,18\.83,2\.35375,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",configured\r\n$/);
+    expect(await csv(['--human-baseline-cpr', '50'], { CPR_HUMAN_BASELINE_CPR: '60' })).toMatch(/,50,-61\.17,-7\.64625,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",configured\r\n$/);
     // Neither: the window's human-only CPR.
-    expect(await csv([])).toMatch(/,70\.9175,72,114\.83,14\.35375,0,human-only\r\n$/);
+    expect(await csv([])).toMatch(/,70\.9175,72,114\.83,14\.35375,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",human-only\r\n$/);
     const html = (await runCli(['report', '--db', db, ...window, '--format', 'html', '--human-baseline-cpr', '50'])).stdout;
     expect(html).toMatch(/<h2>AI cost and savings \(estimates\)<\/h2>.*Human baseline CPR \(configured\)<\/td><td>\$50\.00<\/td>.*Savings \(estimate\)[^<]*<\/td><td>-\$61\.17</s);
   });

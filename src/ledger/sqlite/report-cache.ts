@@ -112,13 +112,15 @@ const statements = perConnection((db) => {
     unstableFresh: db.prepare(`INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
       SELECT ticket_id FROM temp.facts_fresh WHERE last_at >= @to AND opened_at < @to`),
     readClasses: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
-        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds)
+        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
+        TOTAL(human_rated_usd)
       FROM main.report_ticket_facts INDEXED BY report_ticket_facts_classes WHERE ${KEPT_IN_WINDOW}
       GROUP BY category, channel, key_day, outcome`).raw(),
     // By customer too: the kept rows do not hold it (a customer id can change without a new fact
     // of the ticket's), so it is read from the ticket as it stands, as the fresh rows read it.
     readClassesByCustomer: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
-        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds), customer_id
+        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
+        TOTAL(human_rated_usd), customer_id
       FROM (SELECT *, (SELECT k.customer_id FROM main.tickets k WHERE k.ticket_id = report_ticket_facts.ticket_id) AS customer_id
               FROM main.report_ticket_facts WHERE ${KEPT_IN_WINDOW})
       GROUP BY customer_id, category, channel, key_day, outcome`).raw(),
@@ -235,7 +237,7 @@ export function updateKeptTickets(db: Database): void {
  * calls and events (the SQL that fills the kept tickets, over the whole ledger), without reading
  * or changing what is kept: what reports are checked against.
  */
-export function foldTicketFacts(db: Database, { window, humanHourlyRate }: { window: TimeWindow; humanHourlyRate: number }): TicketFacts[] {
+export function foldTicketFacts(db: Database, { window, humanHourlyRate = null }: { window: TimeWindow; humanHourlyRate?: number | null }): TicketFacts[] {
   statements(db);
   const rows = db.prepare(ticketFactsSql({ restricted: false })).raw().all({ from: window.from, to: window.to }) as unknown[][];
   return rows.map((row) => factsRowToTicket(row, humanHourlyRate));
@@ -258,7 +260,7 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  */
 export function readReportTickets(
   db: Database,
-  { window, humanHourlyRate, groupBy }: { window: TimeWindow; humanHourlyRate: number; groupBy?: GroupBy },
+  { window, humanHourlyRate = null, groupBy }: { window: TimeWindow; humanHourlyRate?: number | null; groupBy?: GroupBy },
 ): { tickets: ReportTickets; install: () => void } {
   if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
   const s = statements(db);
