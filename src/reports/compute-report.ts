@@ -13,8 +13,9 @@ export interface ComputeReportOptions {
   /** Break the figures down by ticket category, channel, customer id, or UTC day / ISO week / month. Default: no groups. */
   groupBy?: GroupBy;
   /**
-   * The configured human CPR to estimate savings against (the report option, else the ledger's
-   * setting). Default: the window's human-only CPR (see {@link resolveHumanBaseline}).
+   * The configured human CPR to estimate savings against (the report option, or serve's
+   * default). Default: the ledger's setting (`input.humanBaselineCprUsd`), else the window's
+   * human-only CPR (see {@link resolveHumanBaseline}).
    */
   humanBaselineCprUsd?: number | null;
 }
@@ -93,7 +94,8 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
 
   const totalFigures = toFigures(totals, { unattributed, fixedCostUsd, aiFixedCostUsd: fixed.ai });
   // One baseline for the totals and every group (see resolveHumanBaseline).
-  const baseline = resolveHumanBaseline(humanBaselineCprUsd, totalFigures.humanOnlyCostPerResolutionUsd);
+  const baseline = resolveHumanBaseline(humanBaselineCprUsd, totalFigures.humanOnlyCostPerResolutionUsd,
+    input.humanBaselineCprUsd ?? null);
   const report: Omit<Report, 'warnings'> = {
     window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     currency: 'USD',

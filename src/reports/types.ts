@@ -123,6 +123,11 @@ export interface ReportInput {
   humanHourlyRate: number;
   /** Every rate used, and where they come from (shown in reports). Default: `humanHourlyRate` alone, given for the report. */
   humanHourlyRates?: RateSchedule;
+  /**
+   * The ledger's `human-baseline-cpr` setting in effect at the window's end, USD: the baseline
+   * when the report is given none. Default (`undefined` or `null`): the ledger has none.
+   */
+  humanBaselineCprUsd?: number | null;
   tickets: TicketFacts[];
   /** More tickets in scope, summed by class (none of them is in `tickets`). Default: none. */
   ticketClasses?: TicketClass[];
@@ -189,7 +194,8 @@ export interface ReportFigures {
    */
   aiCostPerAiResolutionUsd: number | null;
   /**
-   * The human CPR savings are measured against: the configured baseline, else the window's
+   * The human CPR savings are measured against: the configured baseline, else the ledger's
+   * `human-baseline-cpr` setting in effect at the window's end, else the window's
    * `humanOnlyCostPerResolutionUsd` (the totals', for every group: one yardstick for all);
    * `null` when neither exists. {@link Report.humanBaselineSource} says which.
    */
@@ -201,10 +207,13 @@ export interface ReportFigures {
 }
 
 /**
- * Where `humanBaselineCprUsd` comes from: a configured baseline (a report option, or the
- * ledger's setting), the window's human-only CPR, or nowhere (`null`: no savings figures).
+ * Where `humanBaselineCprUsd` comes from: `configured`, given for the report (a report option,
+ * `?humanBaselineCpr=`, `--human-baseline-cpr`, or serve's `CPR_HUMAN_BASELINE_CPR`); `ledger`,
+ * the ledger's `human-baseline-cpr` setting in effect at the window's end (`cpr-meter settings
+ * set human-baseline-cpr`); `human-only`, the window's human-only CPR; or nowhere (`null`: no
+ * savings figures).
  */
-export type HumanBaselineSource = 'configured' | 'human-only' | null;
+export type HumanBaselineSource = 'configured' | 'ledger' | 'human-only' | null;
 
 /** The figures of one group. */
 export interface ReportGroup extends ReportFigures {

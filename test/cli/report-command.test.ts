@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerSettingsCommand } from '../../src/cli/settings-command.js';
+import { openSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger.js';
 import type { Report } from '../../src/reports/types.js';
 import { openMigrated } from '../support/open-test-db.js';
 import { WINDOW_ISO, at, loadScenario } from '../reports/cpr-scenario-fixture.js';
@@ -93,6 +96,23 @@ describe('cpr-meter report', () => {
     expect(await csv([])).toMatch(/,70\.9175,72,114\.83,14\.35375,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",human-only\r\n$/);
     const html = (await runCli(['report', '--db', db, ...window, '--format', 'html', '--human-baseline-cpr', '50'])).stdout;
     expect(html).toMatch(/<h2>AI cost and savings \(estimates\)<\/h2>.*Human baseline CPR \(configured\)<\/td><td>\$50\.00<\/td>.*Savings \(estimate\)[^<]*<\/td><td>-\$61\.17</s);
+  });
+
+  it("estimates savings against the ledger's human-baseline-cpr (cpr-meter settings set) when none is given", async () => {
+    let said = '';
+    const settings = new Command().exitOverride();
+    registerSettingsCommand(settings, { openLedger: async (path) => openSqliteLedger({ path }), now: () => at(15), env: {},
+      stdout: { write: (s: string) => { said += s; } } });
+    await settings.parseAsync(['node', 'cpr-meter', 'settings', 'set', 'human-baseline-cpr', '50', '--db', db]);
+    expect(said).toBe('human-baseline-cpr = $50.00 from always\n');
+    const csv = async (args: string[], env = {}) => (await runCli(['report', '--db', db, ...window, '--format', 'csv', ...args], { env })).stdout;
+    // 50 x 8 - 461.17 = -61.17; 50 - 57.64625 = -7.64625.
+    expect(await csv([])).toMatch(/,70\.9175,50,-61\.17,-7\.64625,0,0,"\$40\.00\/h, the default \(the ledger has no rate: see cpr-meter settings\)",ledger\r\n$/);
+    // The option, or the variable, wins over the ledger's: 60 x 8 - 461.17 = 18.83.
+    expect(await csv(['--human-baseline-cpr', '60'])).toMatch(/,70\.9175,60,18\.83,2\.35375,0,0,"[^"]*",configured\r\n$/);
+    expect(await csv([], { CPR_HUMAN_BASELINE_CPR: '60' })).toMatch(/,70\.9175,60,18\.83,2\.35375,0,0,"[^"]*",configured\r\n$/);
+    const table = (await runCli(['report', '--db', db, ...window])).stdout;
+    expect(table).toContain("Savings (estimate) -$61.17 = human baseline $50.00 (the ledger's human-baseline-cpr setting) x 8 resolved");
   });
 
   it('names CPR_HUMAN_BASELINE_CPR when the bad baseline came from it', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
+import { writeSetting } from '../../src/ledger/sqlite/settings-store.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
 import { computeReport } from '../../src/reports/compute-report.js';
 import type { Report, ReportFigures } from '../../src/reports/types.js';
@@ -245,6 +246,42 @@ describe('the hand-computed scenario', () => {
     expectFigures(none, { humanBaselineCprUsd: 50, savingsUsd: -22.61 }); // 50 - 72.61
     // A configured 0 is a baseline too (not "none").
     expect(computeReport(input, { humanBaselineCprUsd: 0 }).totals.savingsUsd).toBeCloseTo(-461.17, 8);
+  });
+
+  it("estimates savings against the ledger's human-baseline-cpr setting when no baseline is given", () => {
+    // 50 from Oct 1 (in effect at `to`, Nov 1), and 90 from Nov 2 on (after the window: not this report's).
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(1), value: 50, setAt: at(1) });
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+    expect(input.humanBaselineCprUsd).toBe(50);
+    const fromLedger = computeReport(input, { groupBy: 'customer' });
+    expect(fromLedger.humanBaselineSource).toBe('ledger');
+    expectFigures(fromLedger.totals, {
+      humanBaselineCprUsd: 50,
+      savingsUsd: -61.17, // 50 x 8 - 461.17 = 400 - 461.17
+      savingsPerResolutionUsd: -7.64625, // 50 - 57.64625
+      humanOnlyCostPerResolutionUsd: 72, // the window's own, not the baseline
+    });
+    const [acme, globex, none] = fromLedger.groups;
+    expectFigures(acme, { humanBaselineCprUsd: 50, savingsUsd: -14.42 }); // 200 - 214.42
+    expectFigures(globex, { humanBaselineCprUsd: 50, savingsUsd: -24.14 }); // 150 - 174.14
+    expectFigures(none, { humanBaselineCprUsd: 50, savingsUsd: -22.61 }); // 50 - 72.61
+    // A baseline given for the report wins over the ledger's: 60 x 8 - 461.17 = 18.83.
+    const configured = computeReport(input, { humanBaselineCprUsd: 60 });
+    expect(configured.humanBaselineSource).toBe('configured');
+    expect(configured.totals.savingsUsd).toBeCloseTo(18.83, 8);
+    // A report of a later window reads the value in effect at its end: 90 x 8 - 461.17 = 258.83.
+    const later = loadReportInput(t.db, { window: { from: WINDOW.from, to: at(3, 0, 0, 10) }, humanHourlyRate: HUMAN_HOURLY_RATE });
+    expect(later.humanBaselineCprUsd).toBe(90);
+  });
+
+  it('falls back to the human-only CPR when the ledger has no baseline in effect at the window\'s end', () => {
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
+    expect(input.humanBaselineCprUsd).toBeNull();
+    const report = computeReport(input);
+    expect(report.humanBaselineSource).toBe('human-only');
+    expect(report.totals.savingsUsd).toBeCloseTo(114.83, 8); // 72 x 8 - 461.17
   });
 
   it('keeps what finds no ticket unallocated, and gives null for every ratio over 0', () => {

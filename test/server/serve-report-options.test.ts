@@ -44,3 +44,27 @@ describe('serve: report options', () => {
     ]);
   });
 });
+
+describe("serve: the ledger's human-baseline-cpr", () => {
+  let plain: ProxyHarness;
+  beforeAll(async () => {
+    plain = await startProxyHarness(); // no CPR_HUMAN_BASELINE_CPR
+    const res = await fetch(`${plain.cpr.url}/api/events`, { method: 'POST', body: JSON.stringify(SCENARIO_EVENTS) });
+    expect(res.status).toBe(200);
+    insertCalls(plain.cpr.ledger.db, SCENARIO_CALLS);
+  });
+  afterAll(async () => plain.close());
+
+  it('is the baseline of a report given none, read on the report thread', async () => {
+    const get = async (query: string): Promise<Report> =>
+      (await (await fetch(`${plain.cpr.url}/api/report?from=${WINDOW_ISO.from}&to=${WINDOW_ISO.to}${query}`)).json()) as Report;
+    expect((await get('')).humanBaselineSource).toBe('human-only');
+    // What `cpr-meter settings set human-baseline-cpr 50` stores, written while serve runs.
+    await plain.cpr.ledger.writeSetting({ name: 'human-baseline-cpr', effectiveFrom: null, value: 50, setAt: Date.now() });
+    const fromLedger = await get('');
+    expect([fromLedger.humanBaselineSource, fromLedger.totals.humanBaselineCprUsd]).toEqual(['ledger', 50]);
+    expect(fromLedger.totals.savingsUsd).toBeCloseTo(-61.17, 9); // 50 x 8 - 461.17
+    const given = await get('&humanBaselineCpr=60');
+    expect([given.humanBaselineSource, given.totals.savingsUsd]).toEqual(['configured', 18.83]); // 60 x 8 - 461.17
+  });
+});

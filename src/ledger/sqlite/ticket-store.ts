@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import { eventContentHash } from '../../tickets/event-content-hash.js';
 import type { EventConflict, RecordEventsResult, ReportInputOptions } from '../ticket-ledger.js';
-import { DEFAULT_HUMAN_HOURLY_RATE, type RateSchedule } from '../settings.js';
+import { DEFAULT_HUMAN_HOURLY_RATE, settingAt, type RateSchedule } from '../settings.js';
 import { readSettings } from './settings-store.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
@@ -125,6 +125,8 @@ export function loadReportInput(db: Database, { window, humanHourlyRate, groupBy
   const input = db.transaction((): ReportInput => {
     const { tickets, install } = readReportTickets(db, { window, humanHourlyRate: override, groupBy });
     const rates = hourlyRates(db, { to: window.to, override });
+    // The baseline a report given none measures savings against (see resolveHumanBaseline).
+    const humanBaselineCprUsd = settingAt(readSettings(db, 'human-baseline-cpr'), 'human-baseline-cpr', window.to);
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
@@ -132,7 +134,7 @@ export function loadReportInput(db: Database, { window, humanHourlyRate, groupBy
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
     return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
-      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts };
+      humanHourlyRates: rates, humanBaselineCprUsd, ...tickets, unattributed, fixedCosts };
   })();
   installRefresh();
   return input;
