@@ -48,7 +48,9 @@ export type { EventWarning } from './tickets/unknown-fields.js';
 export { computeReport } from './reports/compute-report.js';
 export { formatReport } from './reports/format-report.js';
 export type { ReportFormat } from './reports/format-report.js';
-export type { GroupBy, Report, ReportFigures, ReportInput, ReportWarning } from './reports/types.js';
+export type { GroupBy, HumanBaselineSource, Report, ReportFigures, ReportInput, ReportWarning } from './reports/types.js';
+export { resolveHumanBaseline } from './reports/human-baseline.js';
+export type { HumanBaseline } from './reports/human-baseline.js';
 export type { ReportOptions } from './reports/report-options.js';
 
 export { mapZendesk } from './helpdesks/map-zendesk.js';

@@ -23,6 +23,12 @@ export interface ApiRouterOptions {
    * rates (a report's `humanHourlyRate` query parameter overrides it). Default: the ledger's rates.
    */
   humanHourlyRate?: number;
+  /**
+   * Human cost per resolution to estimate savings against when a request gives no
+   * `humanBaselineCpr` (`CPR_HUMAN_BASELINE_CPR`). Default: none (the ledger's
+   * `human-baseline-cpr` setting, else the window's human-only CPR).
+   */
+  humanBaselineCprUsd?: number;
   /** Clock, ms since the epoch: default `at` of events, default report window. Default `Date.now`. */
   now?: () => number;
   /** Largest accepted request body in bytes; an events body is also held to {@link MAX_EVENTS_BODY_BYTES}. Default 5 MiB. */
@@ -42,14 +48,15 @@ export interface ApiRouterOptions {
  * The event and report API, mounted by the server at `/api`:
  * `POST /events` (one event or an array of at most 2,000; validated whole, stored in one
  * transaction, on the event thread when there is one) answers
- * `{ accepted, duplicates, conflicts, warnings }` (see `eventsAnswer`); `GET /report?from=&to=&groupBy=&format=` answers the report
+ * `{ accepted, duplicates, conflicts, warnings }` (see `eventsAnswer`);
+ * `GET /report?from=&to=&groupBy=&humanHourlyRate=&humanBaselineCpr=&format=` answers the report
  * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
  *
  * @example
  * app.use('/api', createApiRouter({ ledger, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
-  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024, events, bodyMemory, bodyTimeoutMs,
+  ledger, adminToken, humanHourlyRate, humanBaselineCprUsd, now = Date.now, maxBodyBytes = 5 * 1024 * 1024, events, bodyMemory, bodyTimeoutMs,
 }: ApiRouterOptions): Router {
   const limitBytes = Math.min(maxBodyBytes, MAX_EVENTS_BODY_BYTES);
   const router = express.Router();
@@ -80,11 +87,20 @@ export function createApiRouter({
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
       throw new ValidationError(`Invalid "format": expected one of ${REPORT_FORMATS.join(', ')}.`, { field: 'format' });
     }
+    // An empty `humanBaselineCpr=` is not given: the server's baseline, if any, applies.
+    const baseline = single(query, 'humanBaselineCpr');
     const report = await buildReport(ledger, {
       options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
-        humanHourlyRate: single(query, 'humanHourlyRate') },
+        humanHourlyRate: single(query, 'humanHourlyRate'),
+        humanBaselineCprUsd: baseline === undefined || baseline === '' ? humanBaselineCprUsd : baseline },
       humanHourlyRate,
       now,
+    }).catch((error: unknown) => {
+      // Name the parameter as it is written in the URL.
+      if (error instanceof ValidationError && error.field === 'humanBaselineCprUsd') {
+        throw new ValidationError(error.message.replace('"humanBaselineCprUsd"', '"humanBaselineCpr"'), { field: 'humanBaselineCpr' });
+      }
+      throw error;
     });
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
   }));

@@ -21,7 +21,7 @@ export interface CliOutput {
 export interface TicketCommandDeps {
   /** Opens the ledger at a path (creating it when missing) with migrations applied. */
   openLedger: (dbPath: string) => Promise<TicketLedger & { close(): Promise<void> }>;
-  /** Environment for defaults (`CPR_DB`). Default `process.env`. */
+  /** Environment for defaults (`CPR_DB`, `CPR_HUMAN_BASELINE_CPR`). Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -40,9 +40,10 @@ interface ReportCommandOptions {
   format?: string;
   out?: string;
   humanHourlyRate?: string;
+  humanBaselineCpr?: string;
 }
 
-const OPTION_NAMES: Record<string, string> = { from: '--from', to: '--to', groupBy: '--group-by' };
+const OPTION_NAMES: Record<string, string> = { from: '--from', to: '--to', groupBy: '--group-by', humanBaselineCprUsd: '--human-baseline-cpr' };
 
 /**
  * Adds `cpr-meter report`: the cost-per-resolution report of a window (default: the last 30
@@ -56,11 +57,13 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
     .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
     .option('--from <date>', 'window start, inclusive: 2026-10-01 or an ISO 8601 date-time with zone (default: 30 days before --to)')
     .option('--to <date>', 'window end, exclusive (default: now)')
-    .option('--group-by <key>', 'category, channel, day, week (ISO, e.g. 2026-W45) or month (default: no breakdown)')
+    .option('--group-by <key>', 'category, channel, customer, day, week (ISO, e.g. 2026-W45) or month (default: no breakdown)')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default table)`)
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--human-hourly-rate <usd>', 'USD per hour for all human work without an amount, for this report only, instead of '
       + 'the ledger\'s rates (see cpr-meter settings); the report says so')
+    .option('--human-baseline-cpr <usd>', 'human cost per resolution before the bot, to estimate savings against (env CPR_HUMAN_BASELINE_CPR, '
+      + 'default: the ledger\'s human-baseline-cpr setting, else the window\'s human-only CPR)')
     .action(async (options: ReportCommandOptions) => {
       const env = deps.env ?? process.env;
       const stdout = deps.stdout ?? process.stdout;
@@ -76,14 +79,17 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
         : parseHourlyRate(options.humanHourlyRate, '--human-hourly-rate');
       const ledger = await deps.openLedger(dbPath);
       try {
+        // The baseline: the option, else the environment variable; a bad value is named by where it came from.
+        const baselineFromEnv = options.humanBaselineCpr === undefined && (env.CPR_HUMAN_BASELINE_CPR ?? '') !== '';
         const report = await buildReport(ledger, {
-          options: { from: options.from, to: options.to, groupBy: options.groupBy },
+          options: { from: options.from, to: options.to, groupBy: options.groupBy,
+            humanBaselineCprUsd: options.humanBaselineCpr ?? env.CPR_HUMAN_BASELINE_CPR },
           humanHourlyRate,
           now: deps.now,
         }).catch((error: unknown) => {
           // Name the option as it is typed on the command line.
           if (error instanceof ValidationError && error.field !== null && error.field in OPTION_NAMES) {
-            const name = OPTION_NAMES[error.field];
+            const name = error.field === 'humanBaselineCprUsd' && baselineFromEnv ? 'CPR_HUMAN_BASELINE_CPR' : OPTION_NAMES[error.field];
             throw new ValidationError(error.message.replace(`"${error.field}"`, name), { field: name });
           }
           throw error;

@@ -17,6 +17,7 @@ export function registerServeCommand(program: Command): void {
     .option('--admin-token <token>', 'bearer token required by /api/ routes (env CPR_ADMIN_TOKEN, default: none, loopback only)')
     .option('--proxy-token <token>', 'token clients must present when CPR_UPSTREAM_API_KEY is set (env CPR_PROXY_TOKEN, default: none)')
     .option('--human-hourly-rate <usd>', 'cost of a human agent hour in USD (env CPR_HUMAN_HOURLY_RATE, default 40)')
+    .option('--human-baseline-cpr <usd>', 'human cost per resolution before the bot, that reports estimate savings against (env CPR_HUMAN_BASELINE_CPR, default: the ledger\'s human-baseline-cpr setting, else each window\'s human-only CPR)')
     .option('--max-body-bytes <n>', 'largest request body accepted (env CPR_MAX_BODY_BYTES, default 33554432)')
     .option('--upstream-timeout-ms <ms>', 'upstream header/idle timeout (env CPR_UPSTREAM_TIMEOUT_MS, default 600000)')
     .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL, default off)')

@@ -36,6 +36,12 @@ export interface ServeOptions {
    * `CPR_HUMAN_HOURLY_RATE`. Default: none given, the ledger's rates (40 until one is set).
    */
   humanHourlyRate?: number | string;
+  /**
+   * Human cost per resolution before the bot, USD: what the reports' savings are estimated
+   * against unless a request gives its own. Env `CPR_HUMAN_BASELINE_CPR`. Default: none (each
+   * report uses its window's human-only CPR).
+   */
+  humanBaselineCpr?: number | string;
   /** Largest request body accepted, bytes. Env `CPR_MAX_BODY_BYTES`. Default 33,554,432 (32 MiB). */
   maxBodyBytes?: number | string;
   /** Longest wait for upstream headers, and between body chunks, ms. Env `CPR_UPSTREAM_TIMEOUT_MS`. Default 600,000. */
@@ -87,6 +93,8 @@ export interface ServeConfig {
   adminToken: string | undefined;
   /** `undefined` when not given: the ledger's rates stand. */
   humanHourlyRate: number | undefined;
+  /** `undefined`: not configured (the ledger's `human-baseline-cpr`, else each window's human-only CPR). */
+  humanBaselineCprUsd: number | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   otel: boolean;
@@ -114,6 +122,7 @@ function number(value: unknown, name: string, env: string, { min, integer }: { m
   return parsed;
 }
 
+/** A number within `limits`, or `undefined` when not set. */
 function optionalNumber(value: unknown, name: string, env: string, limits: { min: number }): number | undefined {
   return value === undefined ? undefined : number(value, name, env, limits);
 }
@@ -161,6 +170,7 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
     adminToken: (pick(options.adminToken, env.CPR_ADMIN_TOKEN, undefined) as string | undefined) ?? undefined,
     humanHourlyRate: optionalNumber(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, undefined), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
+    humanBaselineCprUsd: optionalNumber(pick(options.humanBaselineCpr, env.CPR_HUMAN_BASELINE_CPR, undefined), 'human-baseline-cpr', 'CPR_HUMAN_BASELINE_CPR', { min: 0 }),
     maxBodyBytes: number(pick(options.maxBodyBytes, env.CPR_MAX_BODY_BYTES, 32 * 1024 * 1024), 'max-body-bytes', 'CPR_MAX_BODY_BYTES', { min: 1, integer: true }),
     upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),

@@ -1,6 +1,6 @@
 import type { TimeWindow } from './ledger.js';
 import type { CprEvent } from '../tickets/types.js';
-import type { ReportInput } from '../reports/types.js';
+import type { GroupBy, ReportInput } from '../reports/types.js';
 
 /** An event not stored because its `eventId` was stored before with other content. */
 export interface EventConflict {
@@ -29,6 +29,11 @@ export interface ReportInputOptions {
    * (the report says so). Default: the ledger's rate in effect when each piece of work was done.
    */
   humanHourlyRate?: number;
+  /**
+   * How the report will group its tickets. A ledger that sums tickets by class may mix customers
+   * in a class (`customerId: null`) unless this is `customer`. Default: no groups.
+   */
+  groupBy?: GroupBy;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Report } from './types.js';
 
 /** What {@link buildReport} needs besides the ledger. */
 export interface BuildReportOptions {
-  /** The window and grouping, as the user gave them. */
+  /** The window, grouping and human baseline, as the user gave them. */
   options: ReportOptions;
   /**
    * USD per hour for all human work without an amount, instead of the ledger's rates, unless
@@ -24,7 +24,7 @@ export interface BuildReportOptions {
  */
 export async function buildReport(ledger: TicketLedger, { options, humanHourlyRate, now = Date.now }: BuildReportOptions): Promise<Report> {
   const resolved = resolveReportOptions(options, { now });
-  const { window, groupBy } = resolved;
-  const input = await ledger.reportInput({ window, humanHourlyRate: resolved.humanHourlyRate ?? humanHourlyRate });
-  return computeReport(input, { groupBy });
+  const { window, groupBy, humanBaselineCprUsd } = resolved;
+  const input = await ledger.reportInput({ window, humanHourlyRate: resolved.humanHourlyRate ?? humanHourlyRate, groupBy });
+  return computeReport(input, { groupBy, humanBaselineCprUsd });
 }

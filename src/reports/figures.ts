@@ -24,6 +24,8 @@ export interface Tally {
   unattributedShareUsd: number;
   /** Shares of fixed costs received. */
   fixedShareUsd: number;
+  /** Of those, the shares of `ai` fixed costs. */
+  aiFixedShareUsd: number;
   aiJourneyCostUsd: number;
   humanOnlyCostUsd: number;
   /** Direct LLM cost of the AI-resolved tickets (the naive CPR's numerator). */
@@ -36,7 +38,7 @@ export function emptyTally(): Tally {
     tickets: 0, resolved: 0, aiHandled: 0, contained: 0, escalated: 0, humanOnly: 0,
     aiResolved: 0, escalatedResolved: 0, humanOnlyResolved: 0, firstContactResolved: 0,
     reopenedResolved: 0, conversations: 0, conversationsWithLlmCalls: 0,
-    llm: emptySpend(), humanCostUsd: 0, unattributedShareUsd: 0, fixedShareUsd: 0,
+    llm: emptySpend(), humanCostUsd: 0, unattributedShareUsd: 0, fixedShareUsd: 0, aiFixedShareUsd: 0,
     aiJourneyCostUsd: 0, humanOnlyCostUsd: 0, aiResolvedLlmCostUsd: 0,
   };
 }
@@ -73,19 +75,25 @@ export interface Extras {
   unattributed: Omit<ModelSpend, 'model'>;
   /** Fixed costs pro-rated to the window (all of them, allocated or not). */
   fixedCostUsd: number;
+  /** Of those, the `ai` ones. */
+  aiFixedCostUsd: number;
 }
+
+/** The figures that need the report's human baseline, added by {@link withSavings}. */
+export type SavingsFigure = 'humanBaselineCprUsd' | 'savingsUsd' | 'savingsPerResolutionUsd';
 
 /**
  * The figures of a tally. For the totals, `extras` adds every unattributed call and every
  * fixed cost (what went unallocated included); a group counts only the shares it received.
  */
-export function toFigures(tally: Tally, extras?: Extras): ReportFigures {
+export function toFigures(tally: Tally, extras?: Extras): Omit<ReportFigures, SavingsFigure> {
   const calls = { ...tally.llm };
   if (extras) addSpend(calls, extras.unattributed);
   const ticketLlmCost = tally.llm.costUsd;
   const unattributed = extras ? extras.unattributed.costUsd : tally.unattributedShareUsd;
   const llmCostUsd = ticketLlmCost + unattributed;
   const fixedCostUsd = extras ? extras.fixedCostUsd : tally.fixedShareUsd;
+  const aiFixedCostUsd = extras ? extras.aiFixedCostUsd : tally.aiFixedShareUsd;
   const totalCostUsd = llmCostUsd + tally.humanCostUsd + fixedCostUsd;
   const aiHandledResolved = tally.aiResolved + tally.escalatedResolved;
   return {
@@ -124,5 +132,23 @@ export function toFigures(tally: Tally, extras?: Extras): ReportFigures {
     escalationRate: ratio(tally.escalated, tally.aiHandled),
     fcrRate: ratio(tally.firstContactResolved, tally.resolved),
     reopenRate: ratio(tally.reopenedResolved, tally.resolved),
+    aiCostPerAiResolutionUsd: moneyOrNull(ratio(llmCostUsd + aiFixedCostUsd, tally.aiResolved)),
+  };
+}
+
+/**
+ * `figures` with the human baseline and the savings estimated against it (all `null` without a
+ * baseline), computed from the figures as reported so that a reader can redo the arithmetic:
+ * `savingsUsd` = baseline x `resolved` - `totalCostUsd`, `savingsPerResolutionUsd` = baseline -
+ * `costPerResolutionUsd`.
+ */
+export function withSavings(figures: Omit<ReportFigures, SavingsFigure>, humanBaselineCprUsd: number | null): ReportFigures {
+  const { resolved, totalCostUsd, costPerResolutionUsd } = figures;
+  return {
+    ...figures,
+    humanBaselineCprUsd,
+    savingsUsd: humanBaselineCprUsd === null ? null : money(humanBaselineCprUsd * resolved - totalCostUsd),
+    savingsPerResolutionUsd: humanBaselineCprUsd === null || costPerResolutionUsd === null ? null
+      : money(humanBaselineCprUsd - costPerResolutionUsd),
   };
 }

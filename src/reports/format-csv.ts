@@ -9,6 +9,7 @@ const FIGURES: ReadonlyArray<keyof ReportFigures> = [
   'humanCostUsd', 'fixedCostUsd', 'totalCostUsd', 'aiJourneyCostUsd', 'humanOnlyCostUsd', 'costPerResolutionUsd',
   'aiJourneyCostPerResolutionUsd', 'naiveAiCostPerResolutionUsd', 'humanOnlyCostPerResolutionUsd',
   'costPerConversationUsd', 'automationRate', 'containmentRate', 'escalationRate', 'fcrRate', 'reopenRate',
+  'aiCostPerAiResolutionUsd', 'humanBaselineCprUsd', 'savingsUsd', 'savingsPerResolutionUsd',
 ];
 
 /**
@@ -28,13 +29,15 @@ export function csvCell(value: string | number | null): string {
  * report is not grouped). `unallocatedCostUsd` is filled on the totals row: the groups'
  * `totalCostUsd` plus it add up to the total; so are `resolvedWithoutActivity`, the count of the
  * report's `resolved_without_activity` warning, and `humanHourlyRates`, the rates human work was
- * priced at. Lines end with CRLF.
+ * priced at. `humanBaselineSource` (where every row's `humanBaselineCprUsd` comes from) is on
+ * every row. Lines end with CRLF.
  */
 export function formatCsv(report: Report): string {
-  const header = ['group', ...FIGURES, 'unallocatedCostUsd', 'resolvedWithoutActivity', 'humanHourlyRates'];
+  const header = ['group', ...FIGURES, 'unallocatedCostUsd', 'resolvedWithoutActivity', 'humanHourlyRates', 'humanBaselineSource'];
   const row = (key: string, figures: ReportFigures, whole: Report | null): string[] =>
     [csvCell(key), ...FIGURES.map((name) => csvCell(figures[name])), csvCell(whole?.unallocatedCostUsd ?? null),
-      csvCell(whole?.resolvedWithoutActivity ?? null), csvCell(whole === null ? null : hourlyRatesText(whole))];
+      csvCell(whole?.resolvedWithoutActivity ?? null), csvCell(whole === null ? null : hourlyRatesText(whole)),
+      csvCell(report.humanBaselineSource)];
   const lines = [
     header.map(csvCell),
     ...report.groups.map((group) => row(group.key, group, null)),

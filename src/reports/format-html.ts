@@ -1,5 +1,6 @@
 import { formatCount, formatRate, formatUsd, formatWindow } from './format-values.js';
 import { escapeHtml, svgBarChart } from './html-bar-chart.js';
+import { describeBaselineSource } from './human-baseline.js';
 import { hourlyRatesText } from './hourly-rates-text.js';
 import { reportWarnings } from './report-warnings.js';
 import type { Report } from './types.js';
@@ -45,6 +46,12 @@ export function formatHtml(report: Report): string {
     { label: 'Human-only', value: t.humanOnlyCostPerResolutionUsd },
     { label: 'Blended', value: t.costPerResolutionUsd },
   ] }));
+  parts.push('<h2>AI cost and savings (estimates)</h2>', table(['figure', 'value'], [
+    ['AI cost per AI resolution: (LLM cost + AI fixed costs) / bot resolutions', formatUsd(t.aiCostPerAiResolutionUsd)],
+    [`Human baseline CPR (${describeBaselineSource(report.humanBaselineSource)})`, formatUsd(t.humanBaselineCprUsd)],
+    ['Savings (estimate): baseline x resolved - total cost', formatUsd(t.savingsUsd)],
+    ['Savings per resolution (estimate): baseline - CPR', formatUsd(t.savingsPerResolutionUsd)],
+  ]));
   parts.push('<h2>Rates and spend</h2>', table(['figure', 'value'], [
     ['Automation rate', formatRate(t.automationRate)], ['Containment rate', formatRate(t.containmentRate)],
     ['Escalation rate', formatRate(t.escalationRate)], ['First-contact resolution rate', formatRate(t.fcrRate)],
@@ -61,12 +68,16 @@ export function formatHtml(report: Report): string {
     parts.push(svgBarChart({ title: `Cost per resolution by ${report.groupBy}`,
       bars: report.groups.map((g) => ({ label: g.key, value: g.costPerResolutionUsd })) }));
     parts.push(table([report.groupBy, 'tickets', 'resolved', 'total cost', 'CPR', 'AI journey CPR', 'naive AI CPR',
-      'human-only CPR', 'automation'], [
+      'human-only CPR', 'automation', 'AI cost per AI resolution', 'savings (estimate)', 'savings per resolution (estimate)'], [
       ...report.groups.map((g) => [g.key, formatCount(g.tickets), formatCount(g.resolved), formatUsd(g.totalCostUsd),
         formatUsd(g.costPerResolutionUsd), formatUsd(g.aiJourneyCostPerResolutionUsd), formatUsd(g.naiveAiCostPerResolutionUsd),
-        formatUsd(g.humanOnlyCostPerResolutionUsd), formatRate(g.automationRate)]),
-      ['(unallocated)', '', '', formatUsd(report.unallocatedCostUsd), '', '', '', '', ''],
+        formatUsd(g.humanOnlyCostPerResolutionUsd), formatRate(g.automationRate), formatUsd(g.aiCostPerAiResolutionUsd),
+        formatUsd(g.savingsUsd), formatUsd(g.savingsPerResolutionUsd)]),
+      ['(unallocated)', '', '', formatUsd(report.unallocatedCostUsd), '', '', '', '', '', '', '', ''],
     ]));
+    if (t.humanBaselineCprUsd !== null) {
+      parts.push(`<p class="note">Every group's savings are estimated against the same human baseline, ${escapeHtml(formatUsd(t.humanBaselineCprUsd))}.</p>`);
+    }
   }
   if (report.models.length > 0) {
     parts.push('<h2>LLM spend by model</h2>', table(

@@ -1,4 +1,5 @@
 import { formatCount, formatRate, formatUsd, formatWindow, printable } from './format-values.js';
+import { describeBaselineSource } from './human-baseline.js';
 import { hourlyRatesText } from './hourly-rates-text.js';
 import { reportWarnings } from './report-warnings.js';
 import { renderTextTable } from './text-table.js';
@@ -7,7 +8,8 @@ import type { Report } from './types.js';
 /**
  * The report as a support lead reads it first, in plain text: the AI journey and human-only
  * paths side by side (tickets, resolved, cost, cost per resolution), the naive AI CPR a vendor
- * would quote beside the true one, the blended CPR and the rates, then the groups, the spend
+ * would quote beside the true one, the blended CPR, what the bot costs per resolution it achieves,
+ * the savings estimated against the human baseline, the rates, then the groups, the spend
  * per model, and a WARNING line when calls are unpriced or their usage was estimated. Text from
  * input (group keys, model names) is {@link printable}: it is read in terminals.
  */
@@ -31,6 +33,13 @@ export function formatTable(report: Report): string {
   out.push(`True AI CPR ${formatUsd(t.aiJourneyCostPerResolutionUsd)} vs naive AI CPR ${formatUsd(t.naiveAiCostPerResolutionUsd)}`
     + ' (LLM spend of bot-resolved tickets / bot resolutions, what a vendor quotes)');
   out.push(`Blended CPR ${formatUsd(t.costPerResolutionUsd)} = total cost ${formatUsd(t.totalCostUsd)} / ${formatCount(t.resolved)} resolved`);
+  out.push(`AI cost per AI resolution ${formatUsd(t.aiCostPerAiResolutionUsd)} = (LLM cost + AI fixed costs) / `
+    + `${formatCount(t.aiResolved)} bot resolutions (failures included: hold it against a vendor's per-resolution price)`);
+  out.push(t.humanBaselineCprUsd === null
+    ? `Savings (estimate): ${formatUsd(null)}, ${describeBaselineSource(report.humanBaselineSource)}`
+    : `Savings (estimate) ${formatUsd(t.savingsUsd)} = human baseline ${formatUsd(t.humanBaselineCprUsd)} `
+      + `(${describeBaselineSource(report.humanBaselineSource)}) x ${formatCount(t.resolved)} resolved - total cost `
+      + `${formatUsd(t.totalCostUsd)}; ${formatUsd(t.savingsPerResolutionUsd)} per resolution (estimate)`);
   out.push(`AI journey: ${formatCount(t.contained)} contained (${formatCount(t.aiResolved)} resolved by the bot), `
     + `${formatCount(t.escalated)} escalated (${formatCount(t.escalatedResolved)} resolved); ${formatCount(t.unresolved)} tickets unresolved`);
   out.push(`Rates: automation ${formatRate(t.automationRate)}, containment ${formatRate(t.containmentRate)}, `
@@ -47,14 +56,20 @@ export function formatTable(report: Report): string {
     out.push(renderTextTable(
       [{ header: report.groupBy }, { header: 'tickets', align: 'right' }, { header: 'resolved', align: 'right' },
         { header: 'total cost', align: 'right' }, { header: 'CPR', align: 'right' }, { header: 'AI journey CPR', align: 'right' },
-        { header: 'naive AI CPR', align: 'right' }, { header: 'human-only CPR', align: 'right' }, { header: 'automation', align: 'right' }],
+        { header: 'naive AI CPR', align: 'right' }, { header: 'human-only CPR', align: 'right' }, { header: 'automation', align: 'right' },
+        { header: 'AI cost/AI res.', align: 'right' }, { header: 'savings (est.)', align: 'right' },
+        { header: 'savings/res. (est.)', align: 'right' }],
       [
         ...report.groups.map((g) => [printable(g.key), formatCount(g.tickets), formatCount(g.resolved), formatUsd(g.totalCostUsd),
           formatUsd(g.costPerResolutionUsd), formatUsd(g.aiJourneyCostPerResolutionUsd), formatUsd(g.naiveAiCostPerResolutionUsd),
-          formatUsd(g.humanOnlyCostPerResolutionUsd), formatRate(g.automationRate)]),
-        ['(unallocated)', '', '', formatUsd(report.unallocatedCostUsd), '', '', '', '', ''],
+          formatUsd(g.humanOnlyCostPerResolutionUsd), formatRate(g.automationRate), formatUsd(g.aiCostPerAiResolutionUsd),
+          formatUsd(g.savingsUsd), formatUsd(g.savingsPerResolutionUsd)]),
+        ['(unallocated)', '', '', formatUsd(report.unallocatedCostUsd), '', '', '', '', '', '', '', ''],
       ],
     ));
+    if (t.humanBaselineCprUsd !== null) {
+      out.push(`Every group's savings are estimated against the same human baseline, ${formatUsd(t.humanBaselineCprUsd)}.`);
+    }
   }
 
   if (report.models.length > 0) {

@@ -15,8 +15,14 @@ export interface ReportOptions {
   from?: string | Date;
   /** Window end, exclusive. Default: now (what happened this millisecond included). */
   to?: string | Date;
-  /** Break down by `category`, `channel`, `day`, `week` or `month`. Default: no groups. */
+  /** Break down by `category`, `channel`, `customer`, `day`, `week` or `month`. Default: no groups. */
   groupBy?: string;
+  /**
+   * The human cost per resolution before the bot, USD, to estimate savings against (HTTP
+   * `humanBaselineCpr`, CLI `--human-baseline-cpr`). Default: the ledger's `human-baseline-cpr`
+   * setting in effect at the window's end, else the window's human-only CPR.
+   */
+  humanBaselineCprUsd?: number | string;
   /**
    * USD per hour for all human work without an amount, instead of the ledger's rates; the report
    * says so. Default: the ledger's rate in effect when each piece of work was done.
@@ -28,6 +34,8 @@ export interface ReportOptions {
 export interface ResolvedReportOptions {
   window: TimeWindow;
   groupBy: GroupBy | undefined;
+  /** `undefined` when not configured. */
+  humanBaselineCprUsd: number | undefined;
   /** `undefined`: the ledger's rates. */
   humanHourlyRate: number | undefined;
 }
@@ -63,8 +71,8 @@ export function parseInstant(value: string | Date, option: string): number {
 }
 
 /**
- * Resolves report options into a window `[from, to)` and a grouping, the same way for every
- * way in. Default window: the {@link DEFAULT_REPORT_DAYS} days ending now. Throws a
+ * Resolves report options into a window `[from, to)`, a grouping and a configured human
+ * baseline, the same way for every way in. Default window: the {@link DEFAULT_REPORT_DAYS} days ending now. Throws a
  * `ValidationError` whose `field` names the bad option.
  *
  * @example
@@ -85,6 +93,18 @@ export function resolveReportOptions(options: ReportOptions, { now }: { now: () 
   return {
     window: { from: fromMs, to: toMs },
     groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy,
+    humanBaselineCprUsd: parseBaseline(options.humanBaselineCprUsd),
     humanHourlyRate: humanHourlyRate === undefined ? undefined : parseHourlyRate(humanHourlyRate, 'humanHourlyRate'),
   };
+}
+
+/** A human baseline CPR: a number of USD >= 0 (as a number or a decimal string), or nothing. */
+function parseBaseline(value: number | string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const usd = typeof value === 'number' ? value : /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(usd) || usd < 0) {
+    throw new ValidationError(`Invalid "humanBaselineCprUsd": expected a cost per resolution in USD >= 0 (e.g. 12.50), got ${JSON.stringify(String(value))}.`,
+      { field: 'humanBaselineCprUsd' });
+  }
+  return usd;
 }

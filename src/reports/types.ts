@@ -3,11 +3,14 @@ import type { StatusChange } from '../tickets/ticket-status.js';
 import type { FixedCostEvent } from '../tickets/types.js';
 import type { RateSchedule } from '../ledger/settings.js';
 
-/** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
-export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
+/**
+ * How a report's groups are formed: by a ticket attribute (category, channel, customer id), or
+ * by UTC period of resolution (opening, for unresolved tickets).
+ */
+export type GroupBy = 'category' | 'channel' | 'customer' | 'day' | 'week' | 'month';
 
 /** Every {@link GroupBy}, for option parsing. */
-export const GROUP_BYS: readonly GroupBy[] = ['category', 'channel', 'day', 'week', 'month'];
+export const GROUP_BYS: readonly GroupBy[] = ['category', 'channel', 'customer', 'day', 'week', 'month'];
 
 /** The key of tickets without the attribute a report is grouped by. */
 export const NO_GROUP_KEY = '(none)';
@@ -43,6 +46,7 @@ export interface TicketFacts {
   ticketId: string;
   category: string | null;
   channel: string | null;
+  customerId: string | null;
   /** Earliest of its `ticket.opened` events and its first activity. */
   openedAt: number;
   /** Distinct conversations recorded for it (linked, with calls, or named by its events). */
@@ -92,6 +96,11 @@ export interface TicketClass extends TicketOutcome {
   tickets: number;
   category: string | null;
   channel: string | null;
+  /**
+   * The tickets' customer id. A ledger may sum tickets of different customers into one class
+   * (`null` here) unless the report is grouped by customer (`ReportInputOptions.groupBy`).
+   */
+  customerId: string | null;
   /** Start (ms since the epoch) of the UTC day of the tickets' key times, which are all in the window. */
   day: number;
   conversations: number;
@@ -114,11 +123,21 @@ export interface ReportInput {
   humanHourlyRate: number;
   /** Every rate used, and where they come from (shown in reports). Default: `humanHourlyRate` alone, given for the report. */
   humanHourlyRates?: RateSchedule;
+  /**
+   * The ledger's `human-baseline-cpr` setting in effect at the window's end, USD: the baseline
+   * when the report is given none. Default (`undefined` or `null`): the ledger has none.
+   */
+  humanBaselineCprUsd?: number | null;
   tickets: TicketFacts[];
   /** More tickets in scope, summed by class (none of them is in `tickets`). Default: none. */
   ticketClasses?: TicketClass[];
   /** The LLM spend of the tickets of `ticketClasses`, per model. Default: none. */
   ticketClassModels?: ModelSpend[];
+  /**
+   * True when `ticketClasses` keep customers apart (see {@link TicketClass.customerId}): a report
+   * grouped by customer needs it whenever there are classes. Default: false.
+   */
+  ticketClassesByCustomer?: boolean;
   /** Calls in the window with neither conversation nor ticket, per model. */
   unattributed: ModelSpend[];
   /** Fixed costs whose range overlaps the window. */
@@ -176,7 +195,33 @@ export interface ReportFigures {
   escalationRate: number | null;
   fcrRate: number | null;
   reopenRate: number | null;
+  /**
+   * (`llmCostUsd` + `ai` fixed costs) / `aiResolved`: what the bot costs per resolution it
+   * achieves, its failures' and escalations' LLM spend included. For a group: its LLM cost
+   * (its share of unattributed spend included) plus its shares of `ai` fixed costs.
+   */
+  aiCostPerAiResolutionUsd: number | null;
+  /**
+   * The human CPR savings are measured against: the configured baseline, else the ledger's
+   * `human-baseline-cpr` setting in effect at the window's end, else the window's
+   * `humanOnlyCostPerResolutionUsd` (the totals', for every group: one yardstick for all);
+   * `null` when neither exists. {@link Report.humanBaselineSource} says which.
+   */
+  humanBaselineCprUsd: number | null;
+  /** Estimate: `humanBaselineCprUsd` x `resolved` - `totalCostUsd`; negative when the tickets cost more than humans alone would have. */
+  savingsUsd: number | null;
+  /** Estimate: `humanBaselineCprUsd` - `costPerResolutionUsd`. */
+  savingsPerResolutionUsd: number | null;
 }
+
+/**
+ * Where `humanBaselineCprUsd` comes from: `configured`, given for the report (a report option,
+ * `?humanBaselineCpr=`, `--human-baseline-cpr`, or serve's `CPR_HUMAN_BASELINE_CPR`); `ledger`,
+ * the ledger's `human-baseline-cpr` setting in effect at the window's end (`cpr-meter settings
+ * set human-baseline-cpr`); `human-only`, the window's human-only CPR; or nowhere (`null`: no
+ * savings figures).
+ */
+export type HumanBaselineSource = 'configured' | 'ledger' | 'human-only' | null;
 
 /** The figures of one group. */
 export interface ReportGroup extends ReportFigures {
@@ -207,6 +252,8 @@ export interface Report {
    * `from: null` since always), the default (the ledger has none), or one given for this report.
    */
   humanHourlyRates: { source: RateSchedule['source']; rates: Array<{ from: string | null; usdPerHour: number }> };
+  /** Where every `humanBaselineCprUsd` of this report comes from. */
+  humanBaselineSource: HumanBaselineSource;
   totals: ReportFigures;
   /** Unattributed spend and fixed costs that found no ticket to go to (included in `totals.totalCostUsd`). */
   unallocatedCostUsd: number;

@@ -180,7 +180,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     : createHelpdeskWebhooks({ settings: helpdesks, db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now,
       bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
   if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
-  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, now,
+  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken,
+    humanBaselineCprUsd: config.humanBaselineCprUsd, now,
     maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs }));
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)

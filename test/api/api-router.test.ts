@@ -96,6 +96,40 @@ describe('GET /api/report', () => {
     expect(report.groups.map((g) => [g.key, g.totalCostUsd])).toEqual([['billing', 250.8], ['returns', 36.28], ['shipping', 137.76], ['(none)', 36.33]]);
   });
 
+  it('groups by customer, with the estimates hand-computed in cpr-scenario.test.ts', async () => {
+    // A first report keeps the tickets, so that the second reads them summed by customer in SQL.
+    await fetch(`${base}/report?from=${WINDOW_ISO.from}&to=${WINDOW_ISO.to}`);
+    const res = await fetch(`${base}/report?from=${WINDOW_ISO.from}&to=${WINDOW_ISO.to}&groupBy=customer`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as Report;
+    expect(report.groupBy).toBe('customer');
+    expect(report.humanBaselineSource).toBe('human-only');
+    // (4.67 + 279) / 4 = 70.9175; 72 x 8 - 461.17 = 114.83; 72 - 57.64625 = 14.35375.
+    expect(report.totals).toMatchObject({ aiCostPerAiResolutionUsd: 70.9175, humanBaselineCprUsd: 72, savingsUsd: 114.83,
+      savingsPerResolutionUsd: 14.35375 });
+    // acme T1 T3 T6 T9 T10, globex T4 T5 T7 T8, (none) C2 T12; savings 72 x resolved - total.
+    expect(report.groups.map((g) => [g.key, g.tickets, g.totalCostUsd, g.aiCostPerAiResolutionUsd, g.savingsUsd])).toEqual([
+      ['acme', 5, 214.42, 63.21, 73.58], // (2.42 + 124) / 2; 288 - 214.42
+      ['globex', 4, 174.14, 94.64, 41.86], // (1.64 + 93) / 1; 216 - 174.14
+      ['(none)', 2, 72.61, 62.61, -0.61], // (.61 + 62) / 1; 72 - 72.61
+    ]);
+  });
+
+  it('estimates savings against ?humanBaselineCpr=, else the server\'s configured baseline', async () => {
+    const totals = async (query: string) => ((await (await fetch(`${base}/report?from=2026-10-01&to=2026-11-01${query}`)).json()) as Report);
+    let report = await totals('&humanBaselineCpr=50');
+    expect(report.humanBaselineSource).toBe('configured');
+    expect(report.totals.savingsUsd).toBeCloseTo(-61.17, 9); // 50 x 8 - 461.17
+    expect(report.totals.savingsPerResolutionUsd).toBeCloseTo(-7.64625, 9); // 50 - 57.64625
+    await new Promise((resolve) => server.close(resolve));
+    await start({ humanBaselineCprUsd: 60 });
+    report = await totals('');
+    expect([report.humanBaselineSource, report.totals.humanBaselineCprUsd]).toEqual(['configured', 60]);
+    expect(report.totals.savingsUsd).toBeCloseTo(18.83, 9); // 60 x 8 - 461.17 = 480 - 461.17
+    expect((await totals('&humanBaselineCpr=50')).totals.savingsUsd).toBeCloseTo(-61.17, 9); // the request's wins
+    expect((await totals('&humanBaselineCpr=')).totals.humanBaselineCprUsd).toBe(60); // empty: not given
+  });
+
   it('defaults to the last 30 days ending now (this millisecond included)', async () => {
     const report = (await (await fetch(`${base}/report`)).json()) as Report;
     expect(report.window).toEqual({ from: new Date(at(1, 23) + 1).toISOString(), to: new Date(at(31, 23) + 1).toISOString() });
@@ -112,6 +146,8 @@ describe('GET /api/report', () => {
     ['to=2026-13-45', 'to'],
     ['from=2026-11-01&to=2026-10-01', 'from'],
     ['groupBy=agent', 'groupBy'],
+    ['humanBaselineCpr=lots', 'humanBaselineCpr'],
+    ['humanBaselineCpr=-5', 'humanBaselineCpr'],
     ['format=pdf', 'format'],
     ['from=2026-10-01&from=2026-10-02', 'from'],
   ])('rejects %s naming the parameter', async (query, field) => {

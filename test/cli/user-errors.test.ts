@@ -56,7 +56,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ['report with an invalid date', ['report', '--db', ledger, '--from', 'yesterday'], /Invalid --from: expected a date/],
   ['report in an unknown format', ['report', '--db', ledger, '--format', 'pdf'], /--format must be one of table, json, csv, html; got "pdf"/],
   ['report to a directory that does not exist', ['report', '--db', ledger, '--out', dir.file('no/such/dir/report.html')], /Cannot write --out .*report\.html: its directory does not exist\./],
-  ['report grouped by an unknown key', ['report', '--db', ledger, '--group-by', 'agent'], /Invalid --group-by: expected one of category, channel, day, week, month/],
+  ['report grouped by an unknown key', ['report', '--db', ledger, '--group-by', 'agent'], /Invalid --group-by: expected one of category, channel, customer, day, week, month/],
   ['report with a bad hourly rate', ['report', '--db', ledger, '--human-hourly-rate', 'forty'], /Invalid "--human-hourly-rate": expected USD per hour/],
   // ingest (was: a raw ENOENT stack)
   ['ingest of a file that does not exist', ['ingest', dir.file('nothere.jsonl'), '--db', ledger], /^cpr-meter: Cannot read .*nothere\.jsonl: no such file\.$/m],

@@ -85,7 +85,8 @@ describe('the ledger\'s human hourly rate', () => {
     const table = formatReport(cli, 'table');
     expect(table).toContain('Human work without an amount at $55.00/h (the ledger\'s rate)');
     expect(formatReport(cli, 'html')).toContain('<td>$55.00/h (the ledger&#39;s rate)</td>');
-    expect(formatReport(cli, 'csv')).toContain(',$55.00/h (the ledger\'s rate)\r\n');
+    // humanBaselineSource after the rates: the human-only CPR, no baseline being configured.
+    expect(formatReport(cli, 'csv')).toContain(',$55.00/h (the ledger\'s rate),human-only\r\n');
   });
 
   it('changes from a date on: work is costed at the rate in effect when it was done, kept tickets included', async () => {

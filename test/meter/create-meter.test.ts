@@ -62,7 +62,7 @@ describe('createMeter: a chatbot server with the middleware, the wrapped client 
     // Ticket T-B (conversation conv-B linked by header): two calls of 2,000 in (1,000 cached) + 1,000 out
     // = 1,000 x 1 + 1,000 x 0.5 + 1,000 x 2 = $0.0035 each, $0.007 in all; then a handoff.
     sim.enqueue({ usage: { input: 2000, cacheRead: 1000, output: 1000 } }, { usage: { input: 2000, cacheRead: 1000, output: 1000 } });
-    const headers = { 'x-cpr-conversation-id': 'conv-B', 'x-cpr-ticket-id': 'T-B', 'x-cpr-category': 'billing' };
+    const headers = { 'x-cpr-conversation-id': 'conv-B', 'x-cpr-ticket-id': 'T-B', 'x-cpr-category': 'billing', 'x-cpr-customer-id': 'acme' };
     await chat(headers, { message: 'charged twice' });
     clock += 60_000;
     await chat(headers, { message: 'human please', handoff: true });
@@ -103,6 +103,20 @@ describe('createMeter: a chatbot server with the middleware, the wrapped client 
     expect(totals.automationRate).toBeCloseTo(1 / 3, 10);
     expect(totals.containmentRate).toBeCloseTo(0.5, 10);
     expect(totals.escalationRate).toBeCloseTo(0.5, 10);
+    expect(totals.aiCostPerAiResolutionUsd).toBeCloseTo(0.009, 10); // (LLM 0.009 + no ai fixed cost) / 1 bot resolution
+    expect(totals.savingsUsd).toBeCloseTo(-0.009, 10); // baseline = human-only CPR 10: 10 x 3 - 30.009 = 30 - 30.009
+
+    // By customer (T-B's header), against a baseline of $12 a resolution.
+    const byCustomer = await meter.report({ from: '2026-11-01', to: '2026-11-08', groupBy: 'customer', humanBaselineCprUsd: 12 });
+    expect(byCustomer.humanBaselineSource).toBe('configured');
+    expect(byCustomer.totals.savingsUsd).toBeCloseTo(5.991, 10); // 12 x 3 - 30.009
+    expect(byCustomer.groups.map((g) => [g.key, g.tickets, g.resolved])).toEqual([['acme', 1, 1], ['(none)', 2, 2]]);
+    const [acme, none] = byCustomer.groups;
+    expect(acme!.totalCostUsd).toBeCloseTo(20.007, 10); // T-B: 0.007 + 20
+    expect(acme!.savingsUsd).toBeCloseTo(-8.007, 10); // 12 x 1 - 20.007
+    expect(acme!.aiCostPerAiResolutionUsd).toBeNull(); // escalated: no bot resolution
+    expect(none!.savingsUsd).toBeCloseTo(13.998, 10); // conv-A and T-H: 12 x 2 - (0.002 + 10)
+    expect(none!.aiCostPerAiResolutionUsd).toBeCloseTo(0.002, 10); // conv-A's call / 1
   });
 
   it('refuses an invalid event with the field and index, and a helper call with no ticket outside a request', async () => {

@@ -98,7 +98,7 @@ describe('POST /api/events with arbitrary JSON', () => {
   });
 
   it('leaves the report readable afterwards: every figure finite, in every format', async () => {
-    for (const groupBy of ['', 'category', 'channel', 'month']) {
+    for (const groupBy of ['', 'category', 'channel', 'customer', 'month']) {
       const res = await fetch(`${cpr.url}/api/report?from=1970-01-01&to=2100-01-01&groupBy=${groupBy}`);
       expect(res.status).toBe(200);
       const report: unknown = await res.json();

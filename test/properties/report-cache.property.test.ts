@@ -51,7 +51,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }) },
   { weight: 5, arbitrary: fc.oneof(
     // A conversation's id too: the implicit ticket the proxy opens from x-cpr-category, left behind when the conversation is linked elsewhere.
-    fc.record({ type: fc.constant('ticket.opened'), ticketId: fc.constantFrom(...TICKETS, 'c1', 'c2'), at, category: fc.option(fc.constantFrom('billing', 'shipping'), { nil: undefined }) }),
+    // A later ticket.opened may change the customer: reports grouped by customer read it as it stands.
+    fc.record({ type: fc.constant('ticket.opened'), ticketId: fc.constantFrom(...TICKETS, 'c1', 'c2'), at, category: fc.option(fc.constantFrom('billing', 'shipping'), { nil: undefined }),
+      customerId: fc.option(fc.constantFrom('acme', 'globex'), { nil: undefined }) }),
     fc.record({ type: fc.constant('conversation.linked'), conversationId: fc.constantFrom(...CONVERSATIONS), ticketId: fc.constantFrom(...TICKETS), at }),
     fc.tuple(ticketOrConversation, at).map(([who, when]) => ({ type: 'handoff', ...who, at: when })),
     fc.tuple(ticketOrConversation, at, fc.integer({ min: 0, max: 3600 }), fc.option(fc.constantFrom(5, 12.5), { nil: undefined }))
@@ -62,7 +64,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   ).map((event) => ({ op: 'event' as const, event: { ...event, at: new Date(event.at as number).toISOString() } })) },
   // A report priced at the ledger's rates (undefined), or at a rate of its own.
   { weight: 3, arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 14 }), fc.constantFrom(undefined, 0, 40), fc.constantFrom<0 | 1 | 2>(0, 1, 2),
-    fc.constantFrom<GroupBy | undefined>(undefined, 'category', 'day'))
+    fc.constantFrom<GroupBy | undefined>(undefined, 'category', 'customer', 'day'))
     .map(([from, hours, rate, connection, groupBy]): Op => ({ op: 'report', from: from - 2 * HOUR, to: from - 2 * HOUR + hours * HOUR, rate, connection, groupBy })) },
   fc.record({ op: fc.constant('prune' as const), before: at }),
   // The ledger's hourly rate changes: since always, or from a time on (the work before keeps its rate).
@@ -121,7 +123,7 @@ describe('the report cache', () => {
               break;
             case 'report': {
               const window = { from: step.from, to: step.to };
-              const input = loadReportInput(connections[step.connection]!, { window, humanHourlyRate: step.rate });
+              const input = loadReportInput(connections[step.connection]!, { window, humanHourlyRate: step.rate, groupBy: step.groupBy });
               const { actual, expected } = reports(t.db, input, { groupBy: step.groupBy, rate: step.rate });
               expect(actual).toEqual(expected);
               break;
@@ -132,6 +134,9 @@ describe('the report cache', () => {
         const window = { from: T - 24 * HOUR, to: T + 24 * HOUR };
         const { actual, expected } = reports(t.db, loadReportInput(t.db, { window }), { groupBy: 'category', rate: undefined });
         expect(actual).toEqual(expected);
+        const byCustomer = reports(t.db, loadReportInput(t.db, { window, humanHourlyRate: 40, groupBy: 'customer' }),
+          { groupBy: 'customer', rate: 40 });
+        expect(byCustomer.actual).toEqual(byCustomer.expected);
       } finally {
         readOnly.close();
         other.close();

@@ -12,7 +12,7 @@ const spend = (costUsd: number, extra: Partial<ModelSpend> = {}): ModelSpend => 
 });
 
 const ticket = (id: string, extra: Partial<TicketFacts> = {}): TicketFacts => ({
-  ticketId: id, category: null, channel: null, openedAt: FROM + DAY, conversations: 1, conversationsWithLlmCalls: 1,
+  ticketId: id, category: null, channel: null, customerId: null, openedAt: FROM + DAY, conversations: 1, conversationsWithLlmCalls: 1,
   llm: [], humanCostUsd: 0, handoffs: 0, statusChanges: [], ...extra,
 });
 

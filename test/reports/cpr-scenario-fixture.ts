@@ -4,6 +4,8 @@
  * Window: [2026-10-01, 2026-11-01) UTC, human work at 40 USD/h. Every call has usage
  * input 1000 (cache-read 200), output 300 (reasoning 100). The tickets:
  *
+ * Customers: acme = T1 T3 T6 T9 T10; globex = T4 T5 T7 T8; none = C2 T12 (and T11, T13, out of scope).
+ *
  * | ticket | category | path | status at `to` | LLM | human |
  * | T1  | billing  | contained       | resolved by ai                          | 0.10+0.20 = 0.30 | 0 |
  * | C2  | (none)   | contained       | resolved by ai (implicit ticket)        | 0.05+0.15 = 0.20 | 0 |
@@ -42,40 +44,40 @@ export const HUMAN_HOURLY_RATE = 40;
 export const SCENARIO_EVENTS: Array<Record<string, unknown>> = [
   // T3's handoff names its conversation and arrives before the link that gives C3 its ticket.
   { type: 'handoff', eventId: 'h-3', at: iso(at(4, 10, 10)), conversationId: 'C3', reason: 'billing dispute' },
-  { type: 'ticket.opened', eventId: 'o-1a', at: iso(at(2, 10)), ticketId: 'T1', channel: 'chat' },
+  { type: 'ticket.opened', eventId: 'o-1a', at: iso(at(2, 10)), ticketId: 'T1', channel: 'chat', customerId: 'acme' },
   { type: 'ticket.opened', eventId: 'o-1b', at: iso(at(2, 11)), ticketId: 'T1', category: 'billing' },
   { type: 'conversation.linked', eventId: 'l-1', at: iso(at(2, 10)), conversationId: 'C1', ticketId: 'T1' },
   { type: 'ticket.resolved', eventId: 'r-1', at: iso(at(2, 10, 5)), ticketId: 'T1', by: 'ai', confirmed: true },
   { type: 'ticket.resolved', eventId: 'r-2', at: iso(at(3, 12)), conversationId: 'C2', by: 'ai' },
-  { type: 'ticket.opened', eventId: 'o-3', at: iso(at(4, 10)), ticketId: 'T3', category: 'billing', channel: 'chat' },
+  { type: 'ticket.opened', eventId: 'o-3', at: iso(at(4, 10)), ticketId: 'T3', category: 'billing', channel: 'chat', customerId: 'acme' },
   { type: 'conversation.linked', eventId: 'l-3', at: iso(at(4, 10)), conversationId: 'C3', ticketId: 'T3' },
   { type: 'human.work', eventId: 'w-3', at: iso(at(4, 14)), ticketId: 'T3', seconds: 1800, agentId: 'ana' },
   { type: 'ticket.resolved', eventId: 'r-3', at: iso(at(4, 15)), ticketId: 'T3', by: 'human' },
-  { type: 'ticket.opened', eventId: 'o-4', at: iso(at(5, 9)), ticketId: 'T4', category: 'shipping', channel: 'email' },
+  { type: 'ticket.opened', eventId: 'o-4', at: iso(at(5, 9)), ticketId: 'T4', category: 'shipping', channel: 'email', customerId: 'globex' },
   { type: 'conversation.linked', eventId: 'l-4', at: iso(at(5, 9)), conversationId: 'C4', ticketId: 'T4' },
   { type: 'human.work', eventId: 'w-4', at: iso(at(5, 11)), ticketId: 'T4', seconds: 600, costUsd: 7.5 },
   { type: 'ticket.resolved', eventId: 'r-4', at: iso(at(5, 12)), ticketId: 'T4', by: 'human' },
-  { type: 'ticket.opened', eventId: 'o-5', at: iso(at(6, 9)), ticketId: 'T5', category: 'shipping', channel: 'phone' },
+  { type: 'ticket.opened', eventId: 'o-5', at: iso(at(6, 9)), ticketId: 'T5', category: 'shipping', channel: 'phone', customerId: 'globex' },
   { type: 'human.work', eventId: 'w-5', at: iso(at(6, 10)), ticketId: 'T5', seconds: 3600 },
   { type: 'ticket.resolved', eventId: 'r-5', at: iso(at(6, 11)), ticketId: 'T5', by: 'human', confirmed: true },
-  { type: 'ticket.opened', eventId: 'o-6', at: iso(at(7, 9)), ticketId: 'T6', category: 'billing', channel: 'phone' },
+  { type: 'ticket.opened', eventId: 'o-6', at: iso(at(7, 9)), ticketId: 'T6', category: 'billing', channel: 'phone', customerId: 'acme' },
   { type: 'human.work', eventId: 'w-6', at: iso(at(7, 10)), ticketId: 'T6', seconds: 900 },
-  { type: 'ticket.opened', eventId: 'o-7', at: iso(at(8, 9)), ticketId: 'T7', category: 'billing', channel: 'chat' },
+  { type: 'ticket.opened', eventId: 'o-7', at: iso(at(8, 9)), ticketId: 'T7', category: 'billing', channel: 'chat', customerId: 'globex' },
   { type: 'conversation.linked', eventId: 'l-7', at: iso(at(8, 9)), conversationId: 'C7', ticketId: 'T7' },
-  { type: 'ticket.opened', eventId: 'o-8', at: iso(at(10, 9)), ticketId: 'T8', category: 'shipping', channel: 'chat' },
+  { type: 'ticket.opened', eventId: 'o-8', at: iso(at(10, 9)), ticketId: 'T8', category: 'shipping', channel: 'chat', customerId: 'globex' },
   { type: 'conversation.linked', eventId: 'l-8a', at: iso(at(10, 9)), conversationId: 'C8a', ticketId: 'T8' },
   { type: 'ticket.resolved', eventId: 'r-8a', at: iso(at(10, 10)), ticketId: 'T8', by: 'ai' },
   // The follow-up contact: a new conversation linked after the resolution reopens T8.
   { type: 'conversation.linked', eventId: 'l-8b', at: iso(at(12, 9)), conversationId: 'C8b', ticketId: 'T8' },
   { type: 'ticket.resolved', eventId: 'r-8b', at: iso(at(12, 10)), ticketId: 'T8', by: 'ai' },
-  { type: 'ticket.opened', eventId: 'o-9', at: iso(at(14, 9)), ticketId: 'T9', category: 'billing', channel: 'email' },
+  { type: 'ticket.opened', eventId: 'o-9', at: iso(at(14, 9)), ticketId: 'T9', category: 'billing', channel: 'email', customerId: 'acme' },
   { type: 'conversation.linked', eventId: 'l-9', at: iso(at(14, 9)), conversationId: 'C9', ticketId: 'T9' },
   { type: 'ticket.resolved', eventId: 'r-9a', at: iso(at(14, 12)), ticketId: 'T9', by: 'ai' },
   { type: 'ticket.reopened', eventId: 'ro-9', at: iso(at(15, 9)), ticketId: 'T9' },
   { type: 'handoff', eventId: 'h-9', at: iso(at(15, 9, 5)), ticketId: 'T9', queue: 'tier-2' },
   { type: 'human.work', eventId: 'w-9', at: iso(at(15, 15)), conversationId: 'C9', seconds: 1350 },
   { type: 'ticket.resolved', eventId: 'r-9b', at: iso(at(15, 16)), ticketId: 'T9', by: 'human' },
-  { type: 'ticket.opened', eventId: 'o-10', at: iso(at(28, 9, 0, 8)), ticketId: 'T10', category: 'billing', channel: 'chat' },
+  { type: 'ticket.opened', eventId: 'o-10', at: iso(at(28, 9, 0, 8)), ticketId: 'T10', category: 'billing', channel: 'chat', customerId: 'acme' },
   { type: 'conversation.linked', eventId: 'l-10', at: iso(at(28, 9, 0, 8)), conversationId: 'C10', ticketId: 'T10' },
   { type: 'ticket.resolved', eventId: 'r-10', at: iso(at(1, 8)), ticketId: 'T10', by: 'ai' },
   { type: 'ticket.opened', eventId: 'o-11', at: iso(at(20, 9, 0, 8)), ticketId: 'T11', category: 'billing' },

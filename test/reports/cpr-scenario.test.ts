@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
+import { writeSetting } from '../../src/ledger/sqlite/settings-store.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
 import { computeReport } from '../../src/reports/compute-report.js';
 import type { Report, ReportFigures } from '../../src/reports/types.js';
@@ -28,6 +30,9 @@ import { HUMAN_HOURLY_RATE, SCENARIO_EVENTS, WINDOW, WINDOW_ISO, at, loadScenari
  * Loaded: contained AI ticket = LLM + 36.13; escalated = direct + 42.13; human-only = human + 11.
  * T1 36.43, C2 36.33, T3 62.53, T4 50.23, T7 36.38, T8 36.53, T9 57.63, T10 36.83, T12 36.28
  * => AI journey 389.17; T5 51, T6 21 => human-only 72. 389.17 + 72 = 461.17.
+ *
+ * The estimates: no baseline configured, so the human baseline is the window's human-only CPR,
+ * 72 (source 'human-only'), for the totals and every group alike.
  */
 const TOTALS: ReportFigures = {
   tickets: 11,
@@ -65,6 +70,10 @@ const TOTALS: ReportFigures = {
   escalationRate: 3 / 9,
   fcrRate: 0.75, // T1 C2 T3 T4 T5 (none recorded) T10 = 6 / 8; T8 has 2 conversations and a reopen, T9 a reopen
   reopenRate: 0.25, // T8 (follow-up), T9 (explicit) = 2 / 8
+  aiCostPerAiResolutionUsd: 70.9175, // (LLM 4.67 + ai fixed 279) / 4 AI-resolved = 283.67 / 4
+  humanBaselineCprUsd: 72, // humanOnlyCostPerResolutionUsd
+  savingsUsd: 114.83, // 72 x 8 resolved - 461.17 = 576 - 461.17
+  savingsPerResolutionUsd: 14.35375, // 72 - 57.64625 (= 114.83 / 8)
 };
 
 function expectFigures(actual: ReportFigures, expected: Partial<ReportFigures>): void {
@@ -87,6 +96,7 @@ describe('the hand-computed scenario', () => {
   it('computes every figure of the definitions table', () => {
     expect(report.window).toEqual(WINDOW_ISO);
     expect(report.currency).toBe('USD');
+    expect(report.humanBaselineSource).toBe('human-only');
     expect(Object.keys(report.totals).sort()).toEqual(Object.keys(TOTALS).sort());
     expectFigures(report.totals, TOTALS);
     expect(report.unallocatedCostUsd).toBeCloseTo(0, 10);
@@ -119,6 +129,11 @@ describe('the hand-computed scenario', () => {
       humanOnlyCostPerResolutionUsd: null, // T6 unresolved: 0 human-only resolutions
       costPerConversationUsd: 0.43, // 2.15 / 5
       automationRate: 0.5, fcrRate: 0.75, reopenRate: 0.25, containmentRate: 0.6, escalationRate: 0.4,
+      // AI-handled T1 T3 T7 T9 T10 carry 5 x 31 = 155 of ai fixed costs: (2.80 + 155) / 2 AI-resolved.
+      aiCostPerAiResolutionUsd: 78.9,
+      // The window's baseline (72), not the group's own human-only CPR (null here).
+      humanBaselineCprUsd: 72, savingsUsd: 37.2, // 72 x 4 - 250.80 = 288 - 250.80
+      savingsPerResolutionUsd: 9.3, // 72 - 62.70
     });
     // returns: T12 only, unresolved: every ratio over resolutions is null.
     expectFigures(returns, {
@@ -126,18 +141,147 @@ describe('the hand-computed scenario', () => {
       costPerResolutionUsd: null, aiJourneyCostPerResolutionUsd: null, naiveAiCostPerResolutionUsd: null,
       humanOnlyCostPerResolutionUsd: null, automationRate: null, fcrRate: null, reopenRate: null,
       containmentRate: 1, escalationRate: 0, costPerConversationUsd: 0.15,
+      aiCostPerAiResolutionUsd: null, humanBaselineCprUsd: 72,
+      savingsUsd: -36.28, // 72 x 0 - 36.28: spend with no resolution is a loss
+      savingsPerResolutionUsd: null, // no CPR
     });
     // shipping: T4 50.23 + T5 51 + T8 36.53 = 137.76 over 3 resolved.
     expectFigures(shipping, {
       tickets: 3, resolved: 3, aiResolved: 1, escalatedResolved: 1, humanOnlyResolved: 1,
       llmCostUsd: 1.26, humanCostUsd: 47.5, fixedCostUsd: 89, totalCostUsd: 137.76, costPerResolutionUsd: 45.92,
       humanOnlyCostPerResolutionUsd: 51, aiJourneyCostPerResolutionUsd: (50.23 + 36.53) / 2, reopenRate: 1 / 3,
+      aiCostPerAiResolutionUsd: 63.26, // (1.26 + 2 x 31 for T4 T8) / 1 (T8)
+      humanBaselineCprUsd: 72, // the window's, not the group's own 51
+      savingsUsd: 78.24, savingsPerResolutionUsd: 26.08, // 72 x 3 - 137.76 = 216 - 137.76; 72 - 45.92
     });
     // (none): the implicit ticket C2.
-    expectFigures(none, { tickets: 1, resolved: 1, totalCostUsd: 36.33, costPerResolutionUsd: 36.33, naiveAiCostPerResolutionUsd: 0.2 });
+    expectFigures(none, { tickets: 1, resolved: 1, totalCostUsd: 36.33, costPerResolutionUsd: 36.33, naiveAiCostPerResolutionUsd: 0.2,
+      aiCostPerAiResolutionUsd: 31.33, // (.20 + .13 + 31) / 1
+      savingsUsd: 35.67, savingsPerResolutionUsd: 35.67 }); // 72 - 36.33
     const sum = grouped.groups.reduce((s, g) => s + g.totalCostUsd, 0) + grouped.unallocatedCostUsd;
     expect(sum).toBeCloseTo(grouped.totals.totalCostUsd, 8);
+    // One baseline for all: the groups' savings add up to the total's plus what is unallocated
+    // (37.20 - 36.28 + 78.24 + 35.67 = 114.83; nothing unallocated here).
+    const savings = grouped.groups.reduce((s, g) => s + g.savingsUsd!, 0) - grouped.unallocatedCostUsd;
+    expect(savings).toBeCloseTo(114.83, 8);
     expectFigures(grouped.totals, TOTALS);
+  });
+
+  it('breaks down by customer, the kept tickets summed by customer in SQL', () => {
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+    // The first report (beforeEach) kept the tickets: this one reads most of them as classes.
+    expect(input.ticketClasses?.length).toBeGreaterThan(0);
+    expect(input.ticketClassesByCustomer).toBe(true);
+    const byCustomer = computeReport(input, { groupBy: 'customer' });
+    expect(byCustomer.groupBy).toBe('customer');
+    expect(byCustomer.groups.map((g) => g.key)).toEqual(['acme', 'globex', '(none)']);
+    const [acme, globex, none] = byCustomer.groups;
+    // acme: T1 T3 T6 T9 T10. LLM .30 + .40 + .50 + .70 = 1.90 + 4 AI-handled x .13 = 2.42; human 20 + 10 + 15 = 45;
+    // fixed ai 4 x 31 = 124 + human 3 x 6 (T3 T6 T9) = 18 + shared 5 x 5 = 25 -> 167; total 214.42
+    // (= loaded T1 36.43 + T3 62.53 + T6 21 + T9 57.63 + T10 36.83).
+    expectFigures(acme, {
+      tickets: 5, resolved: 4, unresolved: 1, aiHandled: 4, contained: 2, escalated: 2, humanOnly: 1,
+      aiResolved: 2, escalatedResolved: 2, humanOnlyResolved: 0, conversations: 4, llmCalls: 5,
+      llmCostUsd: 2.42, unattributedLlmCostUsd: 0.52, humanCostUsd: 45, fixedCostUsd: 167, totalCostUsd: 214.42,
+      costPerResolutionUsd: 53.605, // 214.42 / 4
+      aiJourneyCostPerResolutionUsd: 48.355, // (36.43 + 62.53 + 57.63 + 36.83) / 4 = 193.42 / 4
+      naiveAiCostPerResolutionUsd: 0.5, // (.30 + .70) / 2
+      humanOnlyCostPerResolutionUsd: null, // T6 is unresolved
+      aiCostPerAiResolutionUsd: 63.21, // (2.42 + 124) / 2
+      humanBaselineCprUsd: 72, // the window's: acme has no human-only resolution of its own
+      savingsUsd: 73.58, // 72 x 4 - 214.42 = 288 - 214.42
+      savingsPerResolutionUsd: 18.395, // 72 - 53.605
+    });
+    // globex: T4 T5 T7 T8. LLM .60 + .25 + .40 = 1.25 + 3 x .13 = 1.64; human 7.50 + 40 = 47.50;
+    // fixed ai 3 x 31 = 93 + human 2 x 6 (T4 T5) = 12 + shared 4 x 5 = 20 -> 125; total 174.14
+    // (= T4 50.23 + T5 51 + T7 36.38 + T8 36.53).
+    expectFigures(globex, {
+      tickets: 4, resolved: 3, unresolved: 1, aiHandled: 3, contained: 2, escalated: 1, humanOnly: 1,
+      aiResolved: 1, escalatedResolved: 1, humanOnlyResolved: 1,
+      llmCostUsd: 1.64, humanCostUsd: 47.5, fixedCostUsd: 125, totalCostUsd: 174.14,
+      costPerResolutionUsd: 174.14 / 3, // 58.0466...
+      aiJourneyCostPerResolutionUsd: 61.57, // (T4 50.23 + T8 36.53) / 2 resolved; T7 unresolved adds its 36.38: 123.14 / 2
+      naiveAiCostPerResolutionUsd: 0.4, // T8 .40 / 1
+      humanOnlyCostPerResolutionUsd: 51, // T5
+      aiCostPerAiResolutionUsd: 94.64, // (1.64 + 93) / 1
+      humanBaselineCprUsd: 72, // the window's, not globex's own 51
+      savingsUsd: 41.86, // 72 x 3 - 174.14 = 216 - 174.14
+      savingsPerResolutionUsd: 72 - 174.14 / 3, // 13.9533... = 41.86 / 3
+    });
+    // (none): C2 (implicit ticket) and T12. LLM .20 + .15 + 2 x .13 = .61; fixed ai 62 + shared 10 = 72; total 72.61.
+    expectFigures(none, {
+      tickets: 2, resolved: 1, aiResolved: 1, llmCostUsd: 0.61, humanCostUsd: 0, fixedCostUsd: 72, totalCostUsd: 72.61,
+      costPerResolutionUsd: 72.61, aiCostPerAiResolutionUsd: 62.61, // (.61 + 62) / 1
+      savingsUsd: -0.61, savingsPerResolutionUsd: -0.61, // 72 x 1 - 72.61; 72 - 72.61
+    });
+    // 214.42 + 174.14 + 72.61 = 461.17; savings 73.58 + 41.86 - 0.61 = 114.83.
+    expect(byCustomer.groups.reduce((s, g) => s + g.totalCostUsd, 0)).toBeCloseTo(461.17, 8);
+    expect(byCustomer.groups.reduce((s, g) => s + g.savingsUsd!, 0)).toBeCloseTo(114.83, 8);
+    expectFigures(byCustomer.totals, TOTALS);
+    // Read one by one (no kept classes), the same report.
+    const scratch = computeReport({ ...input, tickets: foldTicketFacts(t.db, input), ticketClasses: undefined, ticketClassModels: undefined },
+      { groupBy: 'customer' });
+    expect(scratch.groups.map((g) => [g.key, g.tickets, g.totalCostUsd])).toEqual(byCustomer.groups.map((g) => [g.key, g.tickets, g.totalCostUsd]));
+  });
+
+  it('refuses to group by customer classes that mix customers', () => {
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
+    expect(input.ticketClasses?.length).toBeGreaterThan(0);
+    expect(() => computeReport(input, { groupBy: 'customer' })).toThrow(/grouping by customer needs ticket classes read by customer/);
+  });
+
+  it('estimates savings against a configured baseline, for the totals and every group', () => {
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+    const configured = computeReport(input, { groupBy: 'customer', humanBaselineCprUsd: 50 });
+    expect(configured.humanBaselineSource).toBe('configured');
+    expectFigures(configured.totals, {
+      humanBaselineCprUsd: 50,
+      savingsUsd: -61.17, // 50 x 8 - 461.17 = 400 - 461.17: at 50 a resolution, humans alone would have cost less
+      savingsPerResolutionUsd: -7.64625, // 50 - 57.64625
+      humanOnlyCostPerResolutionUsd: 72, aiCostPerAiResolutionUsd: 70.9175, // unchanged
+    });
+    const [acme, globex, none] = configured.groups;
+    expectFigures(acme, { humanBaselineCprUsd: 50, savingsUsd: -14.42, savingsPerResolutionUsd: -3.605 }); // 200 - 214.42; 50 - 53.605
+    expectFigures(globex, { humanBaselineCprUsd: 50, savingsUsd: -24.14 }); // 150 - 174.14
+    expectFigures(none, { humanBaselineCprUsd: 50, savingsUsd: -22.61 }); // 50 - 72.61
+    // A configured 0 is a baseline too (not "none").
+    expect(computeReport(input, { humanBaselineCprUsd: 0 }).totals.savingsUsd).toBeCloseTo(-461.17, 8);
+  });
+
+  it("estimates savings against the ledger's human-baseline-cpr setting when no baseline is given", () => {
+    // 50 from Oct 1 (in effect at `to`, Nov 1), and 90 from Nov 2 on (after the window: not this report's).
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(1), value: 50, setAt: at(1) });
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+    expect(input.humanBaselineCprUsd).toBe(50);
+    const fromLedger = computeReport(input, { groupBy: 'customer' });
+    expect(fromLedger.humanBaselineSource).toBe('ledger');
+    expectFigures(fromLedger.totals, {
+      humanBaselineCprUsd: 50,
+      savingsUsd: -61.17, // 50 x 8 - 461.17 = 400 - 461.17
+      savingsPerResolutionUsd: -7.64625, // 50 - 57.64625
+      humanOnlyCostPerResolutionUsd: 72, // the window's own, not the baseline
+    });
+    const [acme, globex, none] = fromLedger.groups;
+    expectFigures(acme, { humanBaselineCprUsd: 50, savingsUsd: -14.42 }); // 200 - 214.42
+    expectFigures(globex, { humanBaselineCprUsd: 50, savingsUsd: -24.14 }); // 150 - 174.14
+    expectFigures(none, { humanBaselineCprUsd: 50, savingsUsd: -22.61 }); // 50 - 72.61
+    // A baseline given for the report wins over the ledger's: 60 x 8 - 461.17 = 18.83.
+    const configured = computeReport(input, { humanBaselineCprUsd: 60 });
+    expect(configured.humanBaselineSource).toBe('configured');
+    expect(configured.totals.savingsUsd).toBeCloseTo(18.83, 8);
+    // A report of a later window reads the value in effect at its end: 90 x 8 - 461.17 = 258.83.
+    const later = loadReportInput(t.db, { window: { from: WINDOW.from, to: at(3, 0, 0, 10) }, humanHourlyRate: HUMAN_HOURLY_RATE });
+    expect(later.humanBaselineCprUsd).toBe(90);
+  });
+
+  it('falls back to the human-only CPR when the ledger has no baseline in effect at the window\'s end', () => {
+    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
+    expect(input.humanBaselineCprUsd).toBeNull();
+    const report = computeReport(input);
+    expect(report.humanBaselineSource).toBe('human-only');
+    expect(report.totals.savingsUsd).toBeCloseTo(114.83, 8); // 72 x 8 - 461.17
   });
 
   it('keeps what finds no ticket unallocated, and gives null for every ratio over 0', () => {
@@ -148,8 +292,11 @@ describe('the hand-computed scenario', () => {
       tickets: 0, resolved: 0, fixedCostUsd: 1000, totalCostUsd: 1000, costPerResolutionUsd: null,
       aiJourneyCostPerResolutionUsd: null, naiveAiCostPerResolutionUsd: null, humanOnlyCostPerResolutionUsd: null,
       costPerConversationUsd: null, automationRate: null, containmentRate: null, escalationRate: null, fcrRate: null,
-      reopenRate: null,
+      reopenRate: null, aiCostPerAiResolutionUsd: null,
+      // No human-only resolution and no baseline configured: no savings figures at all.
+      humanBaselineCprUsd: null, savingsUsd: null, savingsPerResolutionUsd: null,
     });
+    expect(december.humanBaselineSource).toBeNull();
     expect(december.unallocatedCostUsd).toBe(1000);
     expect(december.groups).toEqual([]);
   });

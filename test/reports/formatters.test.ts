@@ -12,7 +12,7 @@ const TO = Date.UTC(2026, 10, 1);
 const XSS = '<script>alert("x")</script>';
 
 const ticket = (id: string, category: string | null, extra: Partial<TicketFacts> = {}): TicketFacts => ({
-  ticketId: id, category, channel: null, openedAt: FROM + 1000, conversations: 1, conversationsWithLlmCalls: 1,
+  ticketId: id, category, channel: null, customerId: null, openedAt: FROM + 1000, conversations: 1, conversationsWithLlmCalls: 1,
   llm: [{ model: '<img src=x onerror=alert(1)>', calls: 1, unpricedCalls: 0, estimatedCalls: 1, inputTokens: 10,
     cachedInputTokens: 0, outputTokens: 5, reasoningTokens: 0, costUsd: 0.25 }],
   humanCostUsd: 0, handoffs: 0,
@@ -69,6 +69,20 @@ describe('formatters', () => {
     expect(table).toContain('WARNING: 2 LLM calls have no known price (mystery)');
     expect(table).toContain('WARNING: 2 LLM calls had no usage from the provider');
     expect(table).toContain('By category:');
+  });
+
+  it('says there is no baseline rather than estimating savings from nothing', () => {
+    // T3, the only human-only ticket, is unresolved: no human-only CPR, and no baseline configured.
+    expect(report.humanBaselineSource).toBeNull();
+    expect([report.totals.humanBaselineCprUsd, report.totals.savingsUsd, report.totals.savingsPerResolutionUsd]).toEqual([null, null, null]);
+    // Two bot resolutions (XSS and T2), LLM 0.25 + 0.25, no fixed cost.
+    expect(report.totals.aiCostPerAiResolutionUsd).toBe(0.25);
+    const table = formatTable(report);
+    expect(table).toContain('Savings (estimate): n/a, no baseline: configure one, or resolve human-only tickets in the window');
+    expect(table).not.toContain('same human baseline');
+    expect(formatHtml(report)).toContain('<td>Human baseline CPR (no baseline: configure one, or resolve human-only tickets in the window)</td><td>n/a</td>');
+    // aiCost, then empty baseline, savings, per resolution; unallocated, resolvedWithoutActivity, rates; empty source
+    expect(formatCsv(report).split('\r\n').at(-2)).toMatch(/,0\.25,,,,0,0,"\$40\.00\/h, given for this report instead of the ledger's rates",$/);
   });
 
   it('JSON is the report itself', () => {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
-import type { ReportInput, TicketFacts } from '../../reports/types.js';
+import type { GroupBy, ReportInput, TicketFacts } from '../../reports/types.js';
 import { classRowToClass, factsRowToKept, factsRowToTicket, KEPT_COLUMNS, KEPT_MODEL_COLUMNS, toModelSpend } from './ticket-facts-rows.js';
 import { FACTS_COLUMNS, FACTS_TEMP_TABLES, ticketFactsSql } from './ticket-facts-sql.js';
 
@@ -116,6 +116,14 @@ const statements = perConnection((db) => {
         TOTAL(human_rated_usd)
       FROM main.report_ticket_facts INDEXED BY report_ticket_facts_classes WHERE ${KEPT_IN_WINDOW}
       GROUP BY category, channel, key_day, outcome`).raw(),
+    // By customer too: the kept rows do not hold it (a customer id can change without a new fact
+    // of the ticket's), so it is read from the ticket as it stands, as the fresh rows read it.
+    readClassesByCustomer: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
+        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
+        TOTAL(human_rated_usd), customer_id
+      FROM (SELECT *, (SELECT k.customer_id FROM main.tickets k WHERE k.ticket_id = report_ticket_facts.ticket_id) AS customer_id
+              FROM main.report_ticket_facts WHERE ${KEPT_IN_WINDOW})
+      GROUP BY customer_id, category, channel, key_day, outcome`).raw(),
     readClassModels: db.prepare(`SELECT model, ${SUM_SPEND}
       FROM main.report_ticket_models INDEXED BY report_ticket_models_by_model WHERE ${KEPT_IN_WINDOW}
       GROUP BY model`).raw(),
@@ -235,8 +243,8 @@ export function foldTicketFacts(db: Database, { window, humanHourlyRate = null }
   return rows.map((row) => factsRowToTicket(row, humanHourlyRate));
 }
 
-/** The tickets of one report: {@link ReportInput}'s `tickets`, `ticketClasses` and `ticketClassModels`. */
-export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'ticketClassModels'>;
+/** The tickets of one report: {@link ReportInput}'s `tickets`, `ticketClasses`, `ticketClassModels` and `ticketClassesByCustomer`. */
+export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'ticketClassModels' | 'ticketClassesByCustomer'>;
 
 /**
  * The tickets of a report over `window`, as of its end, read in the caller's transaction (one
@@ -252,7 +260,7 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  */
 export function readReportTickets(
   db: Database,
-  { window, humanHourlyRate = null }: { window: TimeWindow; humanHourlyRate?: number | null },
+  { window, humanHourlyRate = null, groupBy }: { window: TimeWindow; humanHourlyRate?: number | null; groupBy?: GroupBy },
 ): { tickets: ReportTickets; install: () => void } {
   if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
   const s = statements(db);
@@ -269,7 +277,10 @@ export function readReportTickets(
   for (const row of s.readRestricted.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
   const result: ReportTickets = { tickets };
   if (!refreshed.full) {
-    result.ticketClasses = (s.readClasses.all(params) as unknown[][]).map((row) => classRowToClass(row, humanHourlyRate));
+    // Classes mix customers (fewer rows to sum) unless the report is grouped by customer.
+    const readClasses = groupBy === 'customer' ? s.readClassesByCustomer : s.readClasses;
+    result.ticketClasses = (readClasses.all(params) as unknown[][]).map((row) => classRowToClass(row, humanHourlyRate));
+    result.ticketClassesByCustomer = groupBy === 'customer';
     result.ticketClassModels = (s.readClassModels.all(params) as unknown[][]).map(toModelSpend);
   }
   return { tickets: result, install: () => install(db, s, refreshed) };

@@ -42,6 +42,7 @@ export function factsRowToTicket(row: unknown[], humanHourlyRate: number | null)
     ticketId: row[0] as string,
     category: row[1] as string | null,
     channel: row[2] as string | null,
+    customerId: row[14] as string | null,
     openedAt: row[3] as number,
     conversations: row[5] as number,
     conversationsWithLlmCalls: row[6] as number,
@@ -70,14 +71,16 @@ export function factsRowToKept(row: unknown[]): { ticket: unknown[]; models: unk
 
 /**
  * A class row, `[category, channel, day, outcome, tickets, conversations, withCalls, ...spend,
- * humanCostUsd, humanUnpricedSeconds, humanRatedUsd]`, as a {@link TicketClass} (human work priced
- * as {@link factsRowToTicket} prices it).
+ * humanCostUsd, humanUnpricedSeconds, humanRatedUsd, customerId?]`, as a {@link TicketClass} (human
+ * work priced as {@link factsRowToTicket} prices it). The customer id is there only when the classes
+ * were summed by customer too (else `null`: customers mixed).
  */
 export function classRowToClass(r: unknown[], humanHourlyRate: number | null): TicketClass {
   const outcome = r[3] as number;
   return {
     category: r[0] as string | null,
     channel: r[1] as string | null,
+    customerId: (r[18] ?? null) as string | null,
     day: r[2] as number,
     resolved: (outcome & RESOLVED) !== 0,
     aiHandled: (outcome & AI_HANDLED) !== 0,

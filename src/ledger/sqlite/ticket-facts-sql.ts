@@ -17,7 +17,8 @@ export const FACTS_TEMP_TABLES = `
 
 /** The columns of a facts row, in order (also the columns of `report_ticket_facts`). */
 export const FACTS_COLUMNS = ['ticket_id', 'category', 'channel', 'opened_at', 'last_at', 'conversations', 'with_calls',
-  'llm', 'human_cost_usd', 'human_unpriced_seconds', 'handoffs', 'changes', 'without_activity', 'human_rated_usd'] as const;
+  'llm', 'human_cost_usd', 'human_unpriced_seconds', 'handoffs', 'changes', 'without_activity', 'human_rated_usd',
+  'customer_id'] as const;
 
 export const SPEND_COLUMNS = `COUNT(*) AS calls, SUM(cost_usd IS NULL) AS unpriced, SUM(estimated <> 0) AS estimated,
   IFNULL(SUM(input_tokens), 0) AS input_tokens, IFNULL(SUM(cache_read_tokens), 0) AS cached_tokens,
@@ -132,6 +133,6 @@ folded AS (
    GROUP BY ticket_id HAVING MAX(last_at) >= @from AND MAX(member) = 1)
 SELECT f.ticket_id, k.category, k.channel, f.opened_at, f.last_at, f.conversations, f.with_calls,
        IIF(f.llm = '[]', NULL, f.llm), f.human_cost, f.human_seconds, f.handoffs,
-       IIF(f.resolutions > 0, f.changes, NULL), f.without_activity, f.human_rated
+       IIF(f.resolutions > 0, f.changes, NULL), f.without_activity, f.human_rated, k.customer_id
   FROM folded f LEFT JOIN tickets k ON k.ticket_id = f.ticket_id`;
 }

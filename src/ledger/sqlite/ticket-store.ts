@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
 import { eventContentHash } from '../../tickets/event-content-hash.js';
 import type { EventConflict, RecordEventsResult, ReportInputOptions } from '../ticket-ledger.js';
-import { DEFAULT_HUMAN_HOURLY_RATE, type RateSchedule } from '../settings.js';
+import { DEFAULT_HUMAN_HOURLY_RATE, settingAt, type RateSchedule } from '../settings.js';
 import { readSettings } from './settings-store.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
@@ -116,15 +116,17 @@ export type LoadReportInputOptions = ReportInputOptions;
  * `report-cache.ts` for how rows are kept between reports), plus the window's unattributed
  * spend and the fixed costs that overlap it. Reads in one transaction.
  */
-export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
+export function loadReportInput(db: Database, { window, humanHourlyRate, groupBy }: LoadReportInputOptions): ReportInput {
   const params = { from: window.from, to: window.to };
   const override = humanHourlyRate ?? null;
   // Kept tickets first, so that the report reads them summed by class rather than one by one.
   updateKeptTickets(db);
   let installRefresh = (): void => {};
   const input = db.transaction((): ReportInput => {
-    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate: override });
+    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate: override, groupBy });
     const rates = hourlyRates(db, { to: window.to, override });
+    // The baseline a report given none measures savings against (see resolveHumanBaseline).
+    const humanBaselineCprUsd = settingAt(readSettings(db, 'human-baseline-cpr'), 'human-baseline-cpr', window.to);
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const costMismatches = (db.prepare(COST_MISMATCH_SQL).raw().all(params) as Array<[string, number]>).map(([model, calls]) => ({ model, calls }));
@@ -133,7 +135,7 @@ export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadR
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
     return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
-      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts, costMismatches };
+      humanHourlyRates: rates, humanBaselineCprUsd, ...tickets, unattributed, fixedCosts, costMismatches };
   })();
   installRefresh();
   return input;
