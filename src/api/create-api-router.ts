@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { ValidationError } from '../errors.js';
+import type { TicketExplorer } from '../ledger/ticket-explorer.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
 import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
@@ -8,6 +9,7 @@ import type { ReportFormat } from '../reports/format-report.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import { adminAuth } from './admin-auth.js';
 import { apiErrorHandler } from './api-error-handler.js';
+import { previousReport, registerDashboardRoutes } from './dashboard-routes.js';
 import { jsonErrorPosition } from './json-error-position.js';
 
 /** Options of {@link createApiRouter}. */
@@ -22,19 +24,23 @@ export interface ApiRouterOptions {
   now?: () => number;
   /** Largest accepted request body in bytes. Default 5 MiB. */
   maxBodyBytes?: number;
+  /** The tickets behind the reports: adds `GET /trend`, `GET /tickets` and `GET /tickets/:id` (the dashboard's APIs). */
+  explorer?: TicketExplorer;
 }
 
 /**
  * The event and report API, mounted by the server at `/api`:
  * `POST /events` (one event or an array; validated whole, stored in one transaction) answers
  * `{ accepted, duplicates }`; `GET /report?from=&to=&groupBy=&format=` answers the report
- * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
+ * (JSON by default; `csv`, `html`, `table` too; `compare=previous` adds the previous window's
+ * totals). With an `explorer`, the dashboard's routes too (`dashboard-routes.ts`). Errors use the
+ * one JSON error shape.
  *
  * @example
  * app.use('/api', createApiRouter({ ledger, humanHourlyRate: 40, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
-  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024,
+  ledger, adminToken, humanHourlyRate, now = Date.now, maxBodyBytes = 5 * 1024 * 1024, explorer,
 }: ApiRouterOptions): Router {
   const router = express.Router();
   if (adminToken !== undefined && adminToken !== '') router.use(adminAuth({ token: adminToken }));
@@ -58,8 +64,17 @@ export function createApiRouter({
       humanHourlyRate,
       now,
     });
+    const compare = single(query, 'compare');
+    if (compare !== undefined && compare !== '') {
+      if (compare !== 'previous' || format !== 'json') {
+        throw new ValidationError('Invalid "compare": only compare=previous, with format=json.', { field: 'compare' });
+      }
+      res.json({ ...report, previous: await previousReport(ledger, { report, humanHourlyRate }) });
+      return;
+    }
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
   });
+  if (explorer !== undefined) registerDashboardRoutes(router, { ledger, explorer, humanHourlyRate, now });
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: { message: `No route ${req.method} ${req.baseUrl}${req.path}.`, type: 'not_found_error' } });

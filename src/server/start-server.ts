@@ -17,6 +17,8 @@ import { sendError } from '../proxy/send-error.js';
 import { CprError } from '../errors.js';
 import express from 'express';
 import { createApiRouter } from '../api/create-api-router.js';
+import { dashboardHandler } from '../dashboard/dashboard-handler.js';
+import { createSqliteTicketExplorer } from '../ledger/sqlite/sqlite-ticket-explorer.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import { healthHandler } from './health.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
@@ -99,8 +101,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined ? ledger
     : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
+  // The dashboard's ticket pages and timelines are read on the report thread too.
+  const explorer = reports ?? createSqliteTicketExplorer(ledger.db);
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
-    maxBodyBytes: config.maxBodyBytes }));
+    maxBodyBytes: config.maxBodyBytes, explorer }));
+  const dashboard = dashboardHandler();
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)
   // before it closes the ledger.
@@ -115,7 +120,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       return void handled.finally(() => inFlight.delete(handled));
     }
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
-    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...`));
+    if (dashboard(req, res)) return;
+    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...; the dashboard is at /dashboard.`));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

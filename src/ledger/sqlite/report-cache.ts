@@ -34,7 +34,7 @@ const NOT_SET_APART = `ticket_id NOT IN (SELECT ticket_id FROM temp.facts_ticket
   AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`;
 
 /** Kept tickets a report over [@from, @to) counts as they were kept: in scope, and no fact at or after @to, and not set apart. */
-const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to AND ${NOT_SET_APART}`;
+export const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to AND ${NOT_SET_APART}`;
 const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens), SUM(cached_tokens), SUM(output_tokens),
   SUM(reasoning_tokens), TOTAL(cost_usd)`;
 
@@ -42,7 +42,7 @@ const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens),
  * Conversations that may belong to the tickets in `temp.facts_tickets`, as of any time: linked
  * to one of them, named by a call that names one of them, or being one (an implicit ticket).
  */
-const EXPAND_TICKETS_SQL = `
+export const EXPAND_TICKETS_SQL = `
 INSERT OR IGNORE INTO temp.facts_conversations (conversation_id)
 SELECT conversation_id FROM conversation_links WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_tickets)
 UNION SELECT conversation_id FROM llm_calls
@@ -243,7 +243,8 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  * tickets touched since they were kept (refreshed now) and, computed for this window alone, the
  * tickets whose facts differ as of its end (a fact at or after it, or a conversation relinked at
  * or after it). Returns them, and the step that keeps the refreshed tickets for the next report,
- * to be called once the transaction has ended.
+ * to be called once the transaction has ended. With `classes: false` the kept tickets are not
+ * summed (a ticket list reads them one page at a time, `ticket-page.ts`).
  *
  * @example
  * const { tickets, install } = db.transaction(() => readReportTickets(db, { window, humanHourlyRate: 40 }))();
@@ -251,7 +252,7 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  */
 export function readReportTickets(
   db: Database,
-  { window, humanHourlyRate }: { window: TimeWindow; humanHourlyRate: number },
+  { window, humanHourlyRate, classes = true }: { window: TimeWindow; humanHourlyRate: number; classes?: boolean },
 ): { tickets: ReportTickets; install: () => void } {
   if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
   const s = statements(db);
@@ -267,7 +268,7 @@ export function readReportTickets(
   for (const row of s.readFresh.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
   for (const row of s.readRestricted.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
   const result: ReportTickets = { tickets };
-  if (!refreshed.full) {
+  if (!refreshed.full && classes) {
     result.ticketClasses = (s.readClasses.all(params) as unknown[][]).map((row) => classRowToClass(row, humanHourlyRate));
     result.ticketClassModels = (s.readClassModels.all(params) as unknown[][]).map(toModelSpend);
   }
