@@ -38,7 +38,7 @@ export function renderTimeline(t) {
   }
   document.getElementById('timeline-cost').replaceChildren(
     el('p', { id: 'timeline-loaded' }, el('span', { class: 'term', title: tip('loaded') }, 'Loaded cost'), ` ${money(c.loadedCostUsd)} = `,
-      parts.map(([label, value], i) => [i > 0 ? ' + ' : '', `${label.toLowerCase()} ${money(value)}`]),
+      parts.map(([label, value]) => `${label} ${money(value)}`).join(' + '),
       t.inScope ? '' : el('span', { class: 'muted' }, ' (not in the window\'s scope: it carries no share)')),
     bar);
   const rows = t.entries.map((e) => el('tr', { 'data-kind': e.kind },
