@@ -8,6 +8,7 @@ import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerTicketsCommands } from './tickets-command.js';
 import { version } from './version.js';
 
 const program = new Command()
@@ -24,6 +25,7 @@ registerIngestCommand(program, ticketDeps);
 registerRepriceCommand(program);
 registerBackupCommand(program);
 registerPruneCommand(program);
+registerTicketsCommands(program, { openLedger: async (path) => openSqliteLedger({ path }) });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Our own errors say what to fix; anything else is a bug and keeps its stack.
