@@ -48,6 +48,13 @@ async function main(): Promise<void> {
     });
     process.stdout.write(formatTable(report));
     log(`\nNext: npx cpr-meter report --db <file> --format html --out report.html  (this demo's database is removed on exit)`);
+    const dashboard = `${cpr.url}/dashboard?from=${new Date(from).toISOString().slice(0, 10)}&to=${new Date(to).toISOString().slice(0, 10)}`;
+    process.stdout.write(`\nDashboard: ${dashboard}\n`);
+    // In a terminal, keep serving so that the month can be opened in a browser; scripts and CI (no terminal, or --no-serve) end now.
+    if (process.stdout.isTTY && !process.argv.includes('--no-serve')) {
+      log('Serving the dashboard until Ctrl-C.');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
   } finally {
     await cpr.close();
     await sim.close();

@@ -12,5 +12,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^Tickets\s+\d+\s+\d+\s+160$/m);
     expect(stdout).toMatch(/True AI CPR \$[\d.,]+ vs naive AI CPR \$[\d.,]+/);
     expect(stdout).toMatch(/By category:/);
+    // Not a terminal: it ends at once, having printed where the dashboard was.
+    expect(stdout).toMatch(/\nDashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}\n$/);
   }, 60_000);
 });
