@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<unknown>> = 
   report: async (options) => (await import('./report.js')).runReportBenchmark(options),
   memory: async (options) => (await import('./memory.js')).runMemoryBenchmark(options),
   'in-process': async (options) => (await import('./in-process.js')).runInProcessBenchmark(options),
+  dashboard: async (options) => (await import('./dashboard.js')).runDashboardBenchmark(options),
 };
 
 const options = parseOptions(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
@@ -46,7 +46,8 @@ function chartJs(): Asset {
  */
 export function dashboardHandler(): (req: IncomingMessage, res: ServerResponse) => boolean {
   const assets = new Map<string, Asset>();
-  for (const name of readdirSync(ASSETS_DIR)) {
+  // An installation without the files (a copy of dist/ alone) still proxies; the dashboard says what is missing.
+  for (const name of existsSync(ASSETS_DIR) ? readdirSync(ASSETS_DIR) : []) {
     const type = TYPES[extname(name)];
     if (type !== undefined) assets.set(name, { body: readFileSync(join(ASSETS_DIR, name)), type });
   }
@@ -66,8 +67,8 @@ export function dashboardHandler(): (req: IncomingMessage, res: ServerResponse) 
       return true;
     }
     if (asset === undefined) {
-      res.writeHead(404, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { message: `No dashboard file ${path}.`, type: 'not_found_error' } }));
+      const message = assets.size === 0 ? `The dashboard's files are missing from this installation (expected in ${ASSETS_DIR}).` : `No dashboard file ${path}.`;
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'not_found_error' } }));
       return true;
     }
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': asset.body.length });

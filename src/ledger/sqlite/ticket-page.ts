@@ -1,10 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { classifyTicket } from '../../reports/classify-ticket.js';
-import { loadedCost, ticketShares } from '../../reports/compute-report.js';
+import { loadedCost } from '../../reports/compute-report.js';
 import type { TicketPath, TicketShares } from '../../reports/compute-report.js';
 import { money } from '../../reports/figures.js';
 import { NO_GROUP_KEY } from '../../reports/types.js';
-import type { ReportInput } from '../../reports/types.js';
 import { ticketStatus } from '../../tickets/ticket-status.js';
 import type { TicketPage, TicketPageOptions, TicketPathFilter, TicketRow } from '../ticket-explorer.js';
 import { perConnection } from './per-connection.js';
@@ -63,17 +62,18 @@ type Candidate = Omit<TicketRow, 'customerId' | 'openedAt'> & { openedAtMs?: num
 
 /**
  * A page of the tickets in scope of `options.window`, filtered and sorted, with each ticket's
- * loaded cost computed by the report's own rule (`loadedCost` with `ticketShares(input)`, where
- * `input` is the window's report input): the kept tickets are read a page at a time in SQL,
+ * loaded cost computed by the report's own rule (`loadedCost` with `shares`, the window's
+ * `ticketShares(input)`): the kept tickets are read a page at a time in SQL,
  * ordered by the same sum, and the few tickets a report reads one by one (changed since kept,
- * or with facts after the window) are merged in. Never reads every ticket into memory.
+ * or with facts after the window) are merged in. Never reads every ticket into memory. `counts`,
+ * when given, keeps the number of matching kept tickets per filter for the next pages: the
+ * caller gives a new map whenever the ledger changed (with the shares, which change with it).
  *
  * @example
- * readTicketPage(db, input, { window, humanHourlyRate: 40, path: 'escalated', limit: 20, offset: 0 });
+ * readTicketPage(db, ticketShares(input), { window, humanHourlyRate: 40, path: 'escalated', limit: 20, offset: 0 });
  */
-export function readTicketPage(db: Database, input: ReportInput, options: TicketPageOptions): TicketPage {
+export function readTicketPage(db: Database, shares: TicketShares, options: TicketPageOptions, counts?: Map<string, number>): TicketPage {
   const { window, humanHourlyRate, sort = 'cost', order = 'desc', limit, offset } = options;
-  const shares = ticketShares(input);
   const s = statements(db);
   const where = [
     options.path === undefined ? '' : PATH_SQL[options.path],
@@ -104,7 +104,9 @@ export function readTicketPage(db: Database, input: ReportInput, options: Ticket
       row.openedAtMs = facts.openedAt;
       if (matches(row, options, () => s.customer.get(row.ticketId) as string | null)) single.push(row);
     }
-    const keptTotal = count.get(params) as number;
+    const countKey = `${where}|${params.category}|${params.channel}|${params.customer}`;
+    const keptTotal = counts?.get(countKey) ?? (count.get(params) as number);
+    counts?.set(countKey, keptTotal);
     // With no ticket to merge, SQL pages alone; else it gives every row up to the page's end, and the merge pages.
     const keptRows = (page.all({ ...params, limit: single.length === 0 ? limit : offset + limit, offset: single.length === 0 ? offset : 0 }) as unknown[][])
       .map((r) => keptCandidate(r, { shares, sort, humanHourlyRate }));

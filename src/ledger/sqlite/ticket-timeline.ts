@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { classifyTicket } from '../../reports/classify-ticket.js';
-import { loadedCost, ticketShares } from '../../reports/compute-report.js';
+import { loadedCost } from '../../reports/compute-report.js';
+import type { TicketShares } from '../../reports/compute-report.js';
 import { money } from '../../reports/figures.js';
-import type { ReportInput } from '../../reports/types.js';
 import { ticketStatus } from '../../tickets/ticket-status.js';
 import type { TicketTimeline, TicketTimelineOptions, TimelineEntry } from '../ticket-explorer.js';
 import { perConnection } from './per-connection.js';
@@ -14,7 +14,7 @@ import { factsRowToTicket } from './ticket-facts-rows.js';
 const MAX_ENTRIES = 2_000;
 
 /** The ticket each candidate conversation belongs to as of @to: its latest link before @to (as the facts SQL maps it). */
-const CONV_MAP = `conv_map AS MATERIALIZED (
+export const CONV_MAP = `conv_map AS MATERIALIZED (
   SELECT f.conversation_id,
          CASE WHEN c.linked_at < @to THEN c.ticket_id
               ELSE (SELECT l.ticket_id FROM conversation_links l
@@ -26,27 +26,39 @@ const CALL_COLUMNS = `g.started_at, g.id, g.conversation_id, g.provider, g.opera
   g.input_tokens, g.output_tokens, g.cost_usd, g.status, g.estimated`;
 
 /** A call is the ticket's when its conversation is (else the ticket named with it, else its conversation is the ticket). */
-const CALLS_SQL = `WITH ${CONV_MAP}
-SELECT ${CALL_COLUMNS} FROM conv_map m JOIN llm_calls g ON g.conversation_id = m.conversation_id
+export const CALLS_SQL = `WITH ${CONV_MAP}
+SELECT ${CALL_COLUMNS} FROM conv_map m CROSS JOIN llm_calls g ON g.conversation_id = m.conversation_id
  WHERE g.started_at < @to AND COALESCE(m.ticket_id, g.ticket_id, g.conversation_id) = @ticket
 UNION ALL
 SELECT ${CALL_COLUMNS} FROM llm_calls g WHERE g.conversation_id IS NULL AND g.ticket_id = @ticket AND g.started_at < @to
 ORDER BY 1, 2 LIMIT @limit`;
 
-/** Handoffs, human work and status changes named by the ticket or by one of its conversations. */
-const EVENTS_SQL = `WITH ${CONV_MAP},
-named AS (
-  SELECT seq, ticket_id, conversation_id, at, 'handoff' AS kind, reason, queue, agent_id, NULL AS seconds, NULL AS cost_usd,
-         NULL AS resolved_by, 0 AS confirmed FROM handoffs
-  UNION ALL
-  SELECT seq, ticket_id, conversation_id, at, 'human-work', NULL, NULL, agent_id, seconds, cost_usd, NULL, 0 FROM human_work
-  UNION ALL
-  SELECT seq, ticket_id, conversation_id, at, kind, NULL, NULL, NULL, NULL, NULL, resolved_by, confirmed FROM status_changes)
-SELECT a.at, a.seq, a.kind, a.conversation_id, a.reason, a.queue, a.agent_id, a.seconds, a.cost_usd, a.resolved_by, a.confirmed
-  FROM named a LEFT JOIN conv_map m ON m.conversation_id = a.conversation_id
- WHERE a.at < @to AND (a.ticket_id = @ticket OR a.conversation_id IN (SELECT conversation_id FROM temp.facts_conversations))
-   AND COALESCE(a.ticket_id, m.ticket_id, a.conversation_id) = @ticket
- ORDER BY a.at, a.seq LIMIT @limit`;
+/** The columns of a timeline event: `at, seq, kind, conversation_id, reason, queue, agent_id, seconds, cost_usd, resolved_by, confirmed`. */
+const HANDOFF_COLUMNS = "h.at, h.seq, 'handoff', h.conversation_id, h.reason, h.queue, h.agent_id, NULL, NULL, NULL, 0";
+const WORK_COLUMNS = "w.at, w.seq, 'human-work', w.conversation_id, NULL, NULL, w.agent_id, w.seconds, w.cost_usd, NULL, 0";
+const STATUS_COLUMNS = 's.at, s.seq, s.kind, s.conversation_id, NULL, NULL, NULL, NULL, NULL, s.resolved_by, s.confirmed';
+
+/**
+ * Handoffs, human work and status changes named by the ticket, or by a conversation that is the
+ * ticket's as of @to (its latest link, else the conversation is the ticket): each table read
+ * through its index by ticket, then by conversation.
+ */
+export const EVENTS_SQL = `WITH ${CONV_MAP}
+SELECT ${HANDOFF_COLUMNS} FROM handoffs h WHERE h.ticket_id = @ticket AND h.at < @to
+UNION ALL
+SELECT ${HANDOFF_COLUMNS} FROM conv_map m CROSS JOIN handoffs h ON h.conversation_id = m.conversation_id
+ WHERE h.at < @to AND COALESCE(m.ticket_id, m.conversation_id) = @ticket
+UNION ALL
+SELECT ${WORK_COLUMNS} FROM human_work w WHERE w.ticket_id = @ticket AND w.at < @to
+UNION ALL
+SELECT ${WORK_COLUMNS} FROM conv_map m CROSS JOIN human_work w ON w.conversation_id = m.conversation_id
+ WHERE w.at < @to AND COALESCE(m.ticket_id, m.conversation_id) = @ticket
+UNION ALL
+SELECT ${STATUS_COLUMNS} FROM status_changes s WHERE s.ticket_id = @ticket AND s.at < @to
+UNION ALL
+SELECT ${STATUS_COLUMNS} FROM conv_map m CROSS JOIN status_changes s ON s.conversation_id = m.conversation_id
+ WHERE s.at < @to AND COALESCE(m.ticket_id, m.conversation_id) = @ticket
+ORDER BY 1, 2 LIMIT @limit`;
 
 const statements = perConnection((db) => {
   db.exec(FACTS_TEMP_TABLES);
@@ -67,13 +79,13 @@ const statements = perConnection((db) => {
  * One ticket as of the window's end: every conversation link, LLM call (time, provider, model,
  * tokens, cost, status, estimated), handoff, human work, resolution and reopen, in time order,
  * and its loaded cost split into LLM, human work and the shares it carries in the window's
- * report (`ticketShares(input)`, `input` being that report's input). `null` for a ticket the
+ * report (`shares`: `ticketShares(input)` of that report's input). `null` for a ticket the
  * ledger knows nothing of before the window's end.
  *
  * @example
- * readTicketTimeline(db, input, { ticketId: 'T-1042', window, humanHourlyRate: 40 });
+ * readTicketTimeline(db, ticketShares(input), { ticketId: 'T-1042', window, humanHourlyRate: 40 });
  */
-export function readTicketTimeline(db: Database, input: ReportInput, { ticketId, window, humanHourlyRate }: TicketTimelineOptions): TicketTimeline | null {
+export function readTicketTimeline(db: Database, shares: TicketShares, { ticketId, window, humanHourlyRate }: TicketTimelineOptions): TicketTimeline | null {
   const s = statements(db);
   return db.transaction((): TicketTimeline | null => {
     s.clearTickets.run();
@@ -86,7 +98,7 @@ export function readTicketTimeline(db: Database, input: ReportInput, { ticketId,
     const c = classifyTicket(facts, ticketStatus(facts.statusChanges, window.to));
     const path = !c.aiHandled ? 'human-only' : c.escalated ? 'escalated' : 'contained';
     const inScope = c.keyTime >= window.from && c.keyTime < window.to;
-    const shares = inScope ? ticketShares(input)[path] : { unattributedUsd: 0, fixedUsd: 0 };
+    const carried = inScope ? shares[path] : { unattributedUsd: 0, fixedUsd: 0 };
     const params = { ticket: ticketId, to: window.to, limit: MAX_ENTRIES + 1 };
     const entries = [
       { at: facts.openedAt, seq: -1, entry: { at: '', kind: 'opened' } as TimelineEntry },
@@ -109,9 +121,9 @@ export function readTicketTimeline(db: Database, input: ReportInput, { ticketId,
       cost: {
         llmCostUsd: money(c.llm.costUsd),
         humanCostUsd: money(facts.humanCostUsd),
-        unattributedShareUsd: money(shares.unattributedUsd),
-        fixedShareUsd: money(shares.fixedUsd),
-        loadedCostUsd: money(inScope ? loadedCost({ llmCostUsd: c.llm.costUsd, humanCostUsd: facts.humanCostUsd, path }, ticketShares(input))
+        unattributedShareUsd: money(carried.unattributedUsd),
+        fixedShareUsd: money(carried.fixedUsd),
+        loadedCostUsd: money(inScope ? loadedCost({ llmCostUsd: c.llm.costUsd, humanCostUsd: facts.humanCostUsd, path }, shares)
           : c.llm.costUsd + facts.humanCostUsd),
       },
       entries: entries.slice(0, MAX_ENTRIES).map(({ at, entry }) => ({ ...entry, at: new Date(at).toISOString() })),
