@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupLedger } from '../../src/ledger/sqlite/backup.js';
+import { migrations } from '../../src/ledger/sqlite/migrations/index.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxy-harness.js';
 import { tempDir } from '../support/temp-dir.js';
 import { runCommand } from './cli-process.js';
@@ -71,7 +72,7 @@ describe('cpr-meter backup FILE', () => {
       expect(rowids).toEqual(Array.from({ length: rowids.length }, (_, i) => i + 1));
       const live = h.cpr.ledger.db.prepare('SELECT * FROM llm_calls WHERE rowid <= ? ORDER BY rowid').all(rowids.length);
       expect(copy.prepare('SELECT * FROM llm_calls ORDER BY rowid').all()).toEqual(live);
-      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(['001-llm-calls', '002-tickets', '003-report-cache', '004-one-conversation-index']);
+      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(migrations.map((m) => m.name));
       expect(result.stdout).toContain(`: ${rowids.length} LLM calls`);
     } finally {
       copy.close();
