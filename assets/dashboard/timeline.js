@@ -16,7 +16,7 @@ function detail(e) {
     case 'resolved':
       return `by ${e.by === 'ai' ? 'the bot' : 'a human'}${e.confirmed ? ', confirmed by the customer' : ''}`;
     case 'linked':
-      return `conversation ${e.conversationId} linked`;
+      return `conversation ${e.conversationId} linked${e.followUp ? ': a follow-up contact, which reopens the resolved ticket' : ''}`;
     default:
       return '';
   }

@@ -33,6 +33,8 @@ function detail(e: TimelineEntry): string {
       return `${formatCount(Math.round(e.seconds ?? 0))} s${e.agentId ? ` by ${text(e.agentId)}` : ''}`;
     case 'resolved':
       return `by ${e.by === 'ai' ? 'the bot' : 'a human'}${e.confirmed ? ', confirmed' : ''}`;
+    case 'linked':
+      return e.followUp ? 'follow-up contact: reopens the ticket' : '';
     default:
       return '';
   }

@@ -92,6 +92,8 @@ export interface TimelineEntry {
   agentId?: string | null;
   /** Human work: seconds, and the cost (explicit, else at the hourly rate). */
   seconds?: number;
+  /** Link: a follow-up contact, which reopened the resolved ticket. */
+  followUp?: boolean;
   /** Resolution. */
   by?: 'ai' | 'human';
   confirmed?: boolean;

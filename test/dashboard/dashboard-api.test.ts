@@ -194,6 +194,16 @@ describe('GET /api/tickets/:id', () => {
     expect(t.cost.loadedCostUsd).toBeCloseTo(36.28, 8);
   });
 
+  it('marks the follow-up contact that reopened a ticket', async () => {
+    const t = await get<TicketTimeline>(`tickets/T8?${window}`);
+    // C8a linked Oct 10 09:00, resolved 10:00; C8b linked Oct 12 09:00 (the follow-up), resolved again 10:00.
+    expect(t.entries.map((e) => [e.kind, e.conversationId ?? null, e.followUp ?? false])).toEqual([
+      ['opened', null, false], ['linked', 'C8a', false], ['llm-call', 'C8a', false], ['resolved', null, false],
+      ['linked', 'C8b', true], ['llm-call', 'C8b', false], ['resolved', null, false]]);
+    expect(t.conversations).toEqual(['C8a', 'C8b']);
+    expect(t.cost.loadedCostUsd).toBeCloseTo(36.53, 8); // .10 + .30 + 36.13
+  });
+
   it('answers 404 for an unknown ticket', async () => {
     const res = await fetch(`${cpr.url}/api/tickets/nope?${window}`, { headers: { authorization: 'Bearer s3cret' } });
     expect(res.status).toBe(404);
