@@ -46,11 +46,20 @@ export { formatReport } from './reports/format-report.js';
 export type { ReportFormat } from './reports/format-report.js';
 export type { GroupBy, Report, ReportFigures, ReportInput } from './reports/types.js';
 export type { ReportOptions } from './reports/report-options.js';
+export { ticketShares, loadedCost } from './reports/compute-report.js';
+export type { TicketPath, TicketShares } from './reports/compute-report.js';
+export { trendSeries } from './reports/trend-series.js';
+export type { TrendPoint, TrendSeries } from './reports/trend-series.js';
+export { createSqliteTicketExplorer } from './ledger/sqlite/sqlite-ticket-explorer.js';
+export type {
+  TicketExplorer, TicketPage, TicketPageOptions, TicketRow, TicketTimeline, TicketTimelineOptions, TimelineEntry,
+} from './ledger/ticket-explorer.js';
 
 export { createLogger, silentLogger } from './logging/logger.js';
 export type { Logger } from './logging/logger.js';
 export {
   CprError, ConfigError, ValidationError, PayloadTooLargeError, AuthenticationError, UpstreamError, LedgerError, toErrorBody,
 } from './errors.js';
+export { TicketNotFoundError } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export { ContextError } from './context/context-error.js';
