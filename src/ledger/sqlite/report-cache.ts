@@ -77,10 +77,20 @@ UNION SELECT json_extract(body, '$.ticketId') FROM events WHERE seq > @events AN
 /**
  * Tickets whose facts as of @to differ from their facts as of now: those with a fact at or after
  * @to (and one before), and every ticket a conversation relinked at or after @to may belong to.
+ * A conversation whose every fact (link, call, event) is at or after @to moves nothing a report
+ * ending at @to sees: the tickets it is linked to then have a fact at or after @to and are set
+ * apart by that. So only the conversations linked at or after @to that have a fact before it
+ * count; a window followed by a month of new conversations does not fold every ticket again.
  */
 const UNSTABLE_SQL = `
 INSERT OR IGNORE INTO temp.facts_touched (conversation_id)
-SELECT conversation_id FROM conversation_links WHERE at >= @to`;
+SELECT DISTINCT l.conversation_id FROM conversation_links l
+ WHERE l.at >= @to
+   AND (EXISTS (SELECT 1 FROM conversation_links p WHERE p.conversation_id = l.conversation_id AND p.at < @to)
+     OR EXISTS (SELECT 1 FROM llm_calls c WHERE c.conversation_id = l.conversation_id AND c.started_at < @to)
+     OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = l.conversation_id AND h.at < @to)
+     OR EXISTS (SELECT 1 FROM human_work w WHERE w.conversation_id = l.conversation_id AND w.at < @to)
+     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < @to))`;
 
 const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
