@@ -9,6 +9,7 @@ export const TERMS = {
   savings: ['Savings (estimate)', 'Human baseline CPR x resolved - total cost: an estimate of what resolving the same tickets with humans alone would have cost more.'],
   savingsPerResolution: ['Savings per resolution (estimate)', 'Human baseline CPR - blended CPR.'],
   baseline: ['Human baseline CPR', 'The human CPR to compare with: a configured baseline (the ledger\'s setting, or a report option), else the human-only CPR of the window.'],
+  totalCost: ['Total cost', 'LLM cost + human work + fixed costs of the window: the LLM calls of the tickets in scope and the unattributed calls in the window, the human work of the tickets in scope, fixed costs pro-rated to the window.'],
   loaded: ['Loaded cost', 'A ticket\'s direct cost (LLM calls of its conversations + its human work) plus its shares of the costs no ticket owns. All loaded costs plus unallocated equal the total cost.'],
   shares: ['Shares', 'Costs no ticket owns, shared equally: unattributed LLM spend and ai fixed costs over the AI-handled tickets in scope, human fixed costs over the human-touched ones, shared fixed costs over all of them.'],
   unallocated: ['Unallocated', 'Unattributed spend and fixed costs that found no ticket to go to (for example ai fixed costs in a window with no AI-handled ticket). In the total, in no ticket.'],

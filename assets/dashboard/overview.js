@@ -11,7 +11,7 @@ const CARDS = [
   ['aiCostPerAiResolutionUsd', 'AI cost per AI resolution', 'aiCostPerAiResolution', 'money', 'lower'],
   ['savingsUsd', 'Savings (estimate)', 'savings', 'money', 'higher'],
   ['savingsPerResolutionUsd', 'Savings per resolution (estimate)', 'savingsPerResolution', 'money', 'higher'],
-  ['totalCostUsd', 'Total cost', 'blendedCpr', 'money', undefined],
+  ['totalCostUsd', 'Total cost', 'totalCost', 'money', undefined],
 ];
 const RATES = [
   ['automationRate', 'Automation', 'automation', 'rate', 'higher'],
