@@ -15,7 +15,7 @@ export { resolveServeConfig } from './config/serve-config.js';
 export type { ServeConfig, ServeOptions } from './config/serve-config.js';
 
 export { wrapOpenAI } from './wrapper/wrap-openai.js';
-export type { WrapOpenAIOptions } from './wrapper/wrap-openai.js';
+export type { OpenAIClient, WrapOpenAIOptions } from './wrapper/wrap-openai.js';
 export { getConversation, tryGetConversation, runWithConversation } from './context/conversation-context.js';
 export type { ConversationContext } from './context/conversation-context.js';
 
@@ -34,17 +34,21 @@ export type { BackupLedgerOptions, BackupResult } from './ledger/sqlite/backup.j
 export { pruneCalls } from './ledger/sqlite/prune.js';
 export type { PruneCallsOptions, PruneResult } from './ledger/sqlite/prune.js';
 export type { CallLedger, TimeWindow } from './ledger/ledger.js';
-export type { TicketLedger, RecordEventsResult } from './ledger/ticket-ledger.js';
+export type { TicketLedger, RecordEventsResult, EventConflict } from './ledger/ticket-ledger.js';
+export { SETTING_NAMES, DEFAULT_HUMAN_HOURLY_RATE, settingAt, valueToAdopt } from './ledger/settings.js';
+export type { LedgerSetting, SettingName, SettingsLedger, RateSchedule } from './ledger/settings.js';
 export { CallRecorder } from './ledger/call-recorder.js';
 export type { LlmCall, CallStatus } from './ledger/types.js';
 
 export { validateEvents } from './tickets/validate-events.js';
 export type { CprEvent } from './tickets/types.js';
 export type { CprEventInput } from './tickets/event-schema.js';
+export type { EventsAnswer, EventConflictReport } from './tickets/events-answer.js';
+export type { EventWarning } from './tickets/unknown-fields.js';
 export { computeReport } from './reports/compute-report.js';
 export { formatReport } from './reports/format-report.js';
 export type { ReportFormat } from './reports/format-report.js';
-export type { GroupBy, Report, ReportFigures, ReportInput } from './reports/types.js';
+export type { GroupBy, Report, ReportFigures, ReportInput, ReportWarning } from './reports/types.js';
 export type { ReportOptions } from './reports/report-options.js';
 export { ticketShares, loadedCost } from './reports/compute-report.js';
 export type { TicketPath, TicketShares } from './reports/compute-report.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { pruneCalls } from '../ledger/sqlite/prune.js';
-import { DEFAULT_DB_PATH } from './report-command.js';
+import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,13 +22,15 @@ export function registerPruneCommand(program: Command): void {
     .description('Delete LLM calls older than N days, in small batches (ticket events are kept)')
     .requiredOption('--older-than-days <n>', 'delete calls that started more than N days ago (integer >= 1)')
     .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
-    .option('--batch-size <n>', 'rows deleted per transaction (default 1000)')
+    .option('--batch-size <n>', 'rows deleted per transaction (integer >= 1, default 1000)')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .action(async (options: { olderThanDays: string; db?: string; batchSize?: string; dryRun?: boolean }) => {
       const days = positiveInteger(options.olderThanDays, '--older-than-days');
       const batchSize = options.batchSize === undefined ? 1000 : positiveInteger(options.batchSize, '--batch-size');
       const before = Date.now() - days * DAY_MS;
-      const ledger = openSqliteLedger({ path: options.db ?? (process.env.CPR_DB || DEFAULT_DB_PATH) });
+      const path = ledgerPathOf(options.db, process.env);
+      requireLedgerFile(path);
+      const ledger = openSqliteLedger({ path });
       try {
         const result = await pruneCalls({ db: ledger.db, before, batchSize, dryRun: options.dryRun === true });
         const cutoff = new Date(before).toISOString();

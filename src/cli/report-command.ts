@@ -2,9 +2,11 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { buildReport } from '../reports/build-report.js';
+import { parseHourlyRate } from '../reports/report-options.js';
 import { REPORT_FORMATS, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
+import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
 
 /** A writable stream as the commands use it (`process.stdout`, `process.stderr`, or a test's). */
 export interface CliOutput {
@@ -19,7 +21,7 @@ export interface CliOutput {
 export interface TicketCommandDeps {
   /** Opens the ledger at a path (creating it when missing) with migrations applied. */
   openLedger: (dbPath: string) => Promise<TicketLedger & { close(): Promise<void> }>;
-  /** Environment for defaults (`CPR_DB`, `CPR_HUMAN_HOURLY_RATE`). Default `process.env`. */
+  /** Environment for defaults (`CPR_DB`). Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -27,11 +29,8 @@ export interface TicketCommandDeps {
   stderr?: CliOutput;
 }
 
-/** Default ledger file when neither `--db` nor `CPR_DB` is given. */
-export const DEFAULT_DB_PATH = './cpr-meter.db';
+export { DEFAULT_DB_PATH } from './ledger-path.js';
 
-/** Default USD per hour of human work when neither `--human-hourly-rate` nor `CPR_HUMAN_HOURLY_RATE` is given. */
-export const DEFAULT_HUMAN_HOURLY_RATE = 40;
 
 interface ReportCommandOptions {
   db?: string;
@@ -57,10 +56,11 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
     .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
     .option('--from <date>', 'window start, inclusive: 2026-10-01 or an ISO 8601 date-time with zone (default: 30 days before --to)')
     .option('--to <date>', 'window end, exclusive (default: now)')
-    .option('--group-by <key>', 'category, channel, day, week (ISO, e.g. 2026-W45) or month')
+    .option('--group-by <key>', 'category, channel, day, week (ISO, e.g. 2026-W45) or month (default: no breakdown)')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default table)`)
     .option('--out <file>', 'write to FILE instead of stdout')
-    .option('--human-hourly-rate <usd>', `USD per hour of human work without an amount (env CPR_HUMAN_HOURLY_RATE, default ${DEFAULT_HUMAN_HOURLY_RATE})`)
+    .option('--human-hourly-rate <usd>', 'USD per hour for all human work without an amount, for this report only, instead of '
+      + 'the ledger\'s rates (see cpr-meter settings); the report says so')
     .action(async (options: ReportCommandOptions) => {
       const env = deps.env ?? process.env;
       const stdout = deps.stdout ?? process.stdout;
@@ -69,8 +69,12 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
       if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
         throw new ValidationError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got "${format}".`, { field: '--format' });
       }
-      const humanHourlyRate = parseRate(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE);
-      const ledger = await deps.openLedger(options.db ?? env.CPR_DB ?? DEFAULT_DB_PATH);
+      const dbPath = ledgerPathOf(options.db, env);
+      requireLedgerFile(dbPath);
+      // The ledger's rates, unless this report is given its own (CPR_HUMAN_HOURLY_RATE sets the ledger's, through serve).
+      const humanHourlyRate = options.humanHourlyRate === undefined ? undefined
+        : parseHourlyRate(options.humanHourlyRate, '--human-hourly-rate');
+      const ledger = await deps.openLedger(dbPath);
       try {
         const report = await buildReport(ledger, {
           options: { from: options.from, to: options.to, groupBy: options.groupBy },
@@ -87,7 +91,7 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
         const text = formatReport(report, format as ReportFormat);
         if (options.out === undefined) stdout.write(text);
         else {
-          writeFileSync(options.out, text);
+          writeOutFile(options.out, text);
           stderr.write(`Wrote the ${format} report to ${options.out}\n`);
         }
       } finally {
@@ -96,14 +100,12 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
     });
 }
 
-/** The hourly rate: the option, else the environment variable, else the default; a bad value names its source. */
-export function parseRate(option: string | undefined, envValue: string | undefined): number {
-  const [source, raw] = option !== undefined ? ['--human-hourly-rate', option]
-    : envValue !== undefined && envValue !== '' ? ['CPR_HUMAN_HOURLY_RATE', envValue] : [null, null];
-  if (source === null) return DEFAULT_HUMAN_HOURLY_RATE;
-  const rate = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(rate) || rate < 0) {
-    throw new ValidationError(`${source} must be a number of USD per hour >= 0; got "${raw}".`, { field: source });
+/** Writes the report to `--out`; a path that cannot be written is a user error, named as such. */
+function writeOutFile(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'its directory does not exist' : (cause as Error).message;
+    throw new ValidationError(`Cannot write --out ${path}: ${reason}.`, { field: '--out', cause });
   }
-  return rate;
 }

@@ -11,17 +11,24 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on (env CPR_HOST, default 127.0.0.1)')
     .option('--db <file>', 'SQLite ledger file (env CPR_DB, default ./cpr-meter.db)')
     .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)')
-    .option('--anthropic-upstream <url>', 'Anthropic upstream (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
-    .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES)')
-    .option('--admin-token <token>', 'bearer token required by /api/ routes (env CPR_ADMIN_TOKEN)')
-    .option('--proxy-token <token>', 'token clients must present when CPR_UPSTREAM_API_KEY is set (env CPR_PROXY_TOKEN)')
+    .option('--anthropic-upstream <url>', 'Anthropic upstream, without /v1 (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
+    .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES, default: bundled prices only)')
+    .option('--admin-token <token>', 'bearer token required by /api/ routes (env CPR_ADMIN_TOKEN, default: none, loopback only)')
+    .option('--proxy-token <token>', 'token clients must present when CPR_UPSTREAM_API_KEY is set (env CPR_PROXY_TOKEN, default: none)')
     .option('--human-hourly-rate <usd>', 'cost of a human agent hour in USD (env CPR_HUMAN_HOURLY_RATE, default 40)')
     .option('--max-body-bytes <n>', 'largest request body accepted (env CPR_MAX_BODY_BYTES, default 33554432)')
     .option('--upstream-timeout-ms <ms>', 'upstream header/idle timeout (env CPR_UPSTREAM_TIMEOUT_MS, default 600000)')
-    .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL)')
+    .option('--otel', 'emit OpenTelemetry spans and metrics, configured by OTEL_* variables (env CPR_OTEL, default off)')
     .option('--log-level <level>', 'debug, info, warn or error (env CPR_LOG_LEVEL, default info)')
     .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish (env CPR_SHUTDOWN_GRACE_MS, default 10000)')
     .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 5000)')
+    .addHelpText('after', [
+      '',
+      'Each option resolves as: the option, then its environment variable, then the default.',
+      "API keys: clients' keys pass through to the upstream. CPR_UPSTREAM_API_KEY (environment only)",
+      'replaces them with one key of yours, and then requires --proxy-token (CPR_PROXY_TOKEN).',
+      'The ledger file is created when missing; the start line says whether it was.',
+    ].join('\n'))
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const server = await startServer(options);
       // Build the tokenizer now, before traffic, not on the first estimate (a client that left).

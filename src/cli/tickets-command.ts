@@ -3,9 +3,10 @@ import { TicketNotFoundError, ValidationError } from '../errors.js';
 import { createSqliteTicketExplorer } from '../ledger/sqlite/sqlite-ticket-explorer.js';
 import type { SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { TICKET_PATH_FILTERS, type TicketPathFilter } from '../ledger/ticket-explorer.js';
-import { resolveReportOptions } from '../reports/report-options.js';
+import { parseHourlyRate, resolveReportOptions } from '../reports/report-options.js';
 import { formatTicketPage, formatTicketTimeline } from './format-tickets.js';
-import { DEFAULT_DB_PATH, parseRate, type CliOutput } from './report-command.js';
+import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import type { CliOutput } from './report-command.js';
 
 /** What `tickets` and `ticket` need: a SQLite ledger (they read its kept tickets), and the process's defaults. */
 export interface TicketsCommandDeps {
@@ -38,7 +39,8 @@ const windowOptions = (command: Command): Command => command
   .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
   .option('--from <date>', 'window start, inclusive (default: 30 days before --to)')
   .option('--to <date>', 'window end, exclusive (default: now)')
-  .option('--human-hourly-rate <usd>', 'USD per hour of human work without an amount (env CPR_HUMAN_HOURLY_RATE, default 40)')
+  .option('--human-hourly-rate <usd>', 'USD per hour for all human work without an amount, instead of the ledger\'s rates '
+    + '(see cpr-meter settings), as in cpr-meter report')
   .option('--format <format>', 'table or json (default table)');
 
 /**
@@ -83,11 +85,14 @@ export function registerTicketsCommands(program: Command, deps: TicketsCommandDe
 async function withExplorer(
   deps: TicketsCommandDeps,
   options: WindowOptions,
-  run: (context: { explorer: ReturnType<typeof createSqliteTicketExplorer>; window: { from: number; to: number }; humanHourlyRate: number; json: boolean }) => Promise<string>,
+  run: (context: {
+    explorer: ReturnType<typeof createSqliteTicketExplorer>; window: { from: number; to: number }; humanHourlyRate: number | undefined; json: boolean;
+  }) => Promise<string>,
 ): Promise<void> {
   const env = deps.env ?? process.env;
   const format = choice('--format', options.format, ['table', 'json'] as const) ?? 'table';
-  const humanHourlyRate = parseRate(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE);
+  // The ledger's rates (those the report uses), unless one is given for this command.
+  const humanHourlyRate = options.humanHourlyRate === undefined ? undefined : parseHourlyRate(options.humanHourlyRate, '--human-hourly-rate');
   let window: { from: number; to: number };
   try {
     ({ window } = resolveReportOptions({ from: options.from, to: options.to }, { now: deps.now ?? Date.now }));
@@ -97,7 +102,9 @@ async function withExplorer(
     }
     throw error;
   }
-  const ledger = await deps.openLedger(options.db ?? env.CPR_DB ?? DEFAULT_DB_PATH);
+  const dbPath = ledgerPathOf(options.db, env);
+  requireLedgerFile(dbPath);
+  const ledger = await deps.openLedger(dbPath);
   try {
     (deps.stdout ?? process.stdout).write(await run({ explorer: createSqliteTicketExplorer(ledger.db), window, humanHourlyRate, json: format === 'json' }));
   } finally {

@@ -24,7 +24,11 @@ export interface ServeOptions {
   proxyToken?: string;
   /** Bearer token every `/api/` route requires. Env `CPR_ADMIN_TOKEN`. Default: none (loopback only). */
   adminToken?: string;
-  /** Fully loaded cost of a human agent hour, USD. Env `CPR_HUMAN_HOURLY_RATE`. Default 40. */
+  /**
+   * Fully loaded cost of a human agent hour, USD, stored in the ledger (see `valueToAdopt`): since
+   * always when the ledger has no rate, from now on when its rate in effect differs. Env
+   * `CPR_HUMAN_HOURLY_RATE`. Default: none given, the ledger's rates (40 until one is set).
+   */
   humanHourlyRate?: number | string;
   /** Largest request body accepted, bytes. Env `CPR_MAX_BODY_BYTES`. Default 33,554,432 (32 MiB). */
   maxBodyBytes?: number | string;
@@ -57,7 +61,8 @@ export interface ServeConfig {
   upstreamApiKey: string | undefined;
   proxyToken: string | undefined;
   adminToken: string | undefined;
-  humanHourlyRate: number;
+  /** `undefined` when not given: the ledger's rates stand. */
+  humanHourlyRate: number | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   otel: boolean;
@@ -80,6 +85,10 @@ function number(value: unknown, name: string, env: string, { min, integer }: { m
     throw new ConfigError(`--${name} (${env}) must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${String(value)}.`, { option: name });
   }
   return parsed;
+}
+
+function optionalNumber(value: unknown, name: string, env: string, limits: { min: number }): number | undefined {
+  return value === undefined ? undefined : number(value, name, env, limits);
 }
 
 function url(value: string, name: string, env: string): string {
@@ -122,7 +131,7 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     upstreamApiKey: (pick(options.upstreamApiKey, env.CPR_UPSTREAM_API_KEY, undefined) as string | undefined) ?? undefined,
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
     adminToken: (pick(options.adminToken, env.CPR_ADMIN_TOKEN, undefined) as string | undefined) ?? undefined,
-    humanHourlyRate: number(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, 40), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
+    humanHourlyRate: optionalNumber(pick(options.humanHourlyRate, env.CPR_HUMAN_HOURLY_RATE, undefined), 'human-hourly-rate', 'CPR_HUMAN_HOURLY_RATE', { min: 0 }),
     maxBodyBytes: number(pick(options.maxBodyBytes, env.CPR_MAX_BODY_BYTES, 32 * 1024 * 1024), 'max-body-bytes', 'CPR_MAX_BODY_BYTES', { min: 1, integer: true }),
     upstreamTimeoutMs: number(pick(options.upstreamTimeoutMs, env.CPR_UPSTREAM_TIMEOUT_MS, 600_000), 'upstream-timeout-ms', 'CPR_UPSTREAM_TIMEOUT_MS', { min: 1, integer: true }),
     otel: options.otel ?? ['1', 'true', 'yes'].includes((env.CPR_OTEL ?? '').toLowerCase()),

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { runWithConversation, type ConversationContext } from '../context/conversation-context.js';
+import { runWithConversation, runWithoutConversation, type ConversationContext } from '../context/conversation-context.js';
 import { ValidationError } from '../errors.js';
 import { ATTRIBUTION_HEADERS, validateId } from '../proxy/attribution.js';
 
@@ -89,7 +89,10 @@ export function costTracking({
       return;
     }
     if (ctx === undefined) {
-      next();
+      const missing = readers.conversationId === DEFAULT_READERS.conversationId
+        ? `it has no ${ATTRIBUTION_HEADERS.conversationId} header`
+        : 'the middleware\'s conversationId option read none from it';
+      runWithoutConversation(missing, () => next());
       return;
     }
     // `next` runs the rest of the chain synchronously inside the store, so the handler and every

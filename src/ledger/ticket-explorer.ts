@@ -13,8 +13,11 @@ export type TicketSort = 'cost' | 'time';
 /** Options of {@link TicketExplorer.ticketPage}. */
 export interface TicketPageOptions {
   window: TimeWindow;
-  /** USD per hour for human work recorded without an amount. */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work recorded without an amount, instead of the ledger's rates.
+   * Default: the ledger's rate in effect when each piece of work was done, as the report prices it.
+   */
+  humanHourlyRate?: number;
   /** Default `cost`. */
   sort?: TicketSort;
   /** Default `desc` (the costliest, or the latest, first). */
@@ -68,7 +71,8 @@ export interface TicketTimelineOptions {
   ticketId: string;
   /** The window the loaded cost and its shares are computed for; the facts are as of its end. */
   window: TimeWindow;
-  humanHourlyRate: number;
+  /** As {@link TicketPageOptions.humanHourlyRate}. */
+  humanHourlyRate?: number;
 }
 
 /** One thing that happened to a ticket. Only the fields of its kind are set. */
@@ -90,7 +94,7 @@ export interface TimelineEntry {
   reason?: string | null;
   queue?: string | null;
   agentId?: string | null;
-  /** Human work: seconds, and the cost (explicit, else at the hourly rate). */
+  /** Human work: seconds, and the cost (explicit, else at the hourly rate in effect when it was done, or the one given). */
   seconds?: number;
   /** Link: a follow-up contact, which reopened the resolved ticket. */
   followUp?: boolean;

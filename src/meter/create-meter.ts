@@ -1,13 +1,11 @@
-import type OpenAI from 'openai';
 import type { RequestHandler } from 'express';
 import { resolveServeConfig } from '../config/serve-config.js';
-import { tryGetConversation } from '../context/conversation-context.js';
+import { missingConversation, tryGetConversation } from '../context/conversation-context.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { costTracking, type CostTrackingOptions } from '../express/cost-tracking.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
-import type { RecordEventsResult } from '../ledger/ticket-ledger.js';
 import { createLogger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
@@ -17,9 +15,13 @@ import type { Report } from '../reports/types.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import type { CprEventInput } from '../tickets/event-schema.js';
+import { eventsAnswer, type EventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
-import { wrapOpenAI } from '../wrapper/wrap-openai.js';
+import { wrapOpenAI, type OpenAIClient } from '../wrapper/wrap-openai.js';
 import type { MeterOptions } from './meter-options.js';
+
+/** Resolves on the next turn of the event loop, after the `setImmediate`s already queued. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Names the ticket an event is about; the current request's conversation when neither is given. */
 type TicketTarget = { ticketId?: string; conversationId?: string };
@@ -28,24 +30,27 @@ type EventMeta = { at?: string | Date; eventId?: string };
 
 /** The in-process API: the same ledger, events and reports as the proxy and the CLI. */
 export interface Meter {
-  /** Stores one event or a batch, validated whole, in one transaction; duplicate `eventId`s are skipped. */
-  record(events: CprEventInput | CprEventInput[]): Promise<RecordEventsResult>;
+  /**
+   * Stores one event or a batch, validated whole, in one transaction; a repeated `eventId` is
+   * skipped (a duplicate, or a conflict when its content differs); unknown fields are named in `warnings`.
+   */
+  record(events: CprEventInput | CprEventInput[]): Promise<EventsAnswer>;
   /** The report, with the same options and JSON as `cpr-meter report` and `GET /api/report`. */
   report(options?: ReportOptions): Promise<Report>;
   /** Express middleware making each request's conversation current (see `costTracking`); links it to its ticket. */
   middleware(options?: CostTrackingOptions): RequestHandler;
   /** Records the client's calls in this meter's ledger, attributed to the current conversation (or the one given). */
-  wrapOpenAI<T extends OpenAI>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
+  wrapOpenAI<T extends OpenAIClient>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
   /** The bot handed the ticket to a human. */
-  handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<RecordEventsResult>;
+  handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<EventsAnswer>;
   /** The ticket was resolved, by the bot (`ai`) or a human. */
-  resolve(input: TicketTarget & EventMeta & { by: 'ai' | 'human'; confirmed?: boolean }): Promise<RecordEventsResult>;
+  resolve(input: TicketTarget & EventMeta & { by: 'ai' | 'human'; confirmed?: boolean }): Promise<EventsAnswer>;
   /** A human worked `seconds` on the ticket (priced at the hourly rate unless `costUsd` is given). */
-  humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<RecordEventsResult>;
+  humanWork(input: TicketTarget & EventMeta & { seconds: number; agentId?: string; costUsd?: number }): Promise<EventsAnswer>;
   /** Links a conversation (default: the current one) to a ticket. */
-  linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<RecordEventsResult>;
-  /** The settings in force, resolved from options, environment and defaults. */
-  readonly config: { readonly db: string; readonly humanHourlyRate: number };
+  linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<EventsAnswer>;
+  /** The settings in force, resolved from options, environment and defaults; `humanHourlyRate` when one was given (it is stored in the ledger). */
+  readonly config: { readonly db: string; readonly humanHourlyRate: number | undefined };
   readonly ledger: SqliteLedger;
   readonly recorder: CallRecorder;
   readonly prices: PriceBook;
@@ -77,6 +82,9 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
   const prices = new PriceBook({ overrides });
   const ledger = openSqliteLedger({ path: config.db });
+  // The rate belongs to the ledger (since always when it has none, from now when it differs), so
+  // that `cpr-meter report` and `serve` on the same file use it too.
+  if (config.humanHourlyRate !== undefined) ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
@@ -84,10 +92,22 @@ export function createMeter(options: MeterOptions = {}): Meter {
   recorder.onCall(createCallTelemetry());
   const linker = new AttributionLinker({ ledger, logger });
 
-  async function record(events: unknown): Promise<RecordEventsResult> {
+  async function record(events: unknown): Promise<EventsAnswer> {
     const result = validateEvents(events, { now });
     if (!result.ok) throw new ValidationError(result.error.message, { field: result.error.field, index: result.error.index });
-    return ledger.recordEvents(result.events);
+    const batch = Array.isArray(events);
+    return eventsAnswer({ stored: await ledger.recordEvents(result.events), warnings: result.warnings, position: (i) => (batch ? i : null) });
+  }
+
+  /**
+   * Writes every call answered so far: a wrapped call hands its row to the recorder on the turn
+   * after its answer was handed back (so that the caller never waits for the ledger), and the
+   * recorder holds it for its group commit. Without the turn, a report asked for right after an
+   * awaited call would miss that call.
+   */
+  async function writeAnswered(): Promise<void> {
+    await nextTurn();
+    await recorder.flush();
   }
 
   /** The explicit target, else the current request's conversation; an error naming what to pass when there is neither. */
@@ -95,7 +115,11 @@ export function createMeter(options: MeterOptions = {}): Meter {
     if (input.ticketId !== undefined) return { ticketId: input.ticketId };
     const conversationId = input.conversationId ?? tryGetConversation()?.conversationId;
     if (conversationId === undefined) {
-      throw new ValidationError(`meter.${helper}() needs a ticketId or conversationId outside a request tracked by meter.middleware().`, { field: 'ticketId' });
+      const missing = missingConversation();
+      throw new ValidationError(missing === undefined
+        ? `meter.${helper}() needs a ticketId or conversationId outside a request tracked by meter.middleware().`
+        : `meter.${helper}() was called in a request tracked by meter.middleware() that names no conversation (${missing}). Pass a ticketId or conversationId, or make the request name its conversation.`,
+      { field: 'ticketId' });
     }
     return { conversationId };
   }
@@ -105,9 +129,9 @@ export function createMeter(options: MeterOptions = {}): Meter {
     ledger, recorder, prices,
     record: (events) => record(events),
     report: async (reportOptions = {}) => {
-      // The calls recorded so far, still waiting for their group commit, are in the report.
-      await recorder.flush();
-      return buildReport(ledger, { options: reportOptions, humanHourlyRate: config.humanHourlyRate, now });
+      // The calls answered so far, still waiting for their group commit, are in the report.
+      await writeAnswered();
+      return buildReport(ledger, { options: reportOptions, now });
     },
     middleware: (middlewareOptions = {}) =>
       costTracking({
@@ -127,8 +151,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
       return record({ type: 'conversation.linked', conversationId: conversation, ticketId, ...rest });
     },
     async close() {
-      // One turn first: calls answered before close() hand their rows to the recorder on the next turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       await recorder.close();
       await checkpoints?.stop();
       await ledger.close();

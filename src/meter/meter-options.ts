@@ -10,7 +10,11 @@ export interface MeterOptions {
   db?: string;
   /** Price overrides: a JSON file path, or the same object as the file. Env `CPR_PRICES`. Default: bundled prices only. */
   prices?: string | PriceFile;
-  /** Fully loaded cost of a human agent hour, USD. Env `CPR_HUMAN_HOURLY_RATE`. Default 40. */
+  /**
+   * Fully loaded cost of a human agent hour, USD, stored in the ledger: since always when it has
+   * no rate yet, from now on when its rate in effect differs (human work is costed at the rate in
+   * effect when it was done). Env `CPR_HUMAN_HOURLY_RATE`. Default: the ledger's rates (40 until one is set).
+   */
   humanHourlyRate?: number;
   /** Where failures are logged. Default: JSON lines on stderr at `warn`. */
   logger?: Logger;

@@ -18,6 +18,7 @@ import { relayStream } from './relay-stream.js';
 import type { ProxyRoute } from './routes.js';
 import { sendError } from './send-error.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
+import type { UpstreamHealth } from './upstream-health.js';
 
 /** What the proxy needs; built once by the server. */
 export interface ProxyDeps {
@@ -39,6 +40,8 @@ export interface ProxyDeps {
   now: () => number;
   /** Told of each recorded call's attribution (links conversations to tickets). */
   onAttribution?: ((attribution: Attribution, at: number) => void) | undefined;
+  /** Told whether each call reached its upstream (`/healthz`, and one log line per change). */
+  upstreamHealth?: UpstreamHealth | undefined;
 }
 
 function upstreamBase(deps: ProxyDeps, route: ProxyRoute): string {
@@ -126,6 +129,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
     });
   } catch (error) {
     const failure = exchange.clientGone ? null : upstreamFailure(error, url);
+    if (failure) deps.upstreamHealth?.failed(route.provider, failure);
     await finishExchange(exchange, {
       status: failure ? 'error' : 'aborted',
       httpStatus: null,
@@ -139,6 +143,7 @@ async function record(req: IncomingMessage, res: ServerResponse, route: Exchange
     if (failure) sendError(res, failure, { 'x-cpr-call-id': exchange.start.callId });
     return;
   }
+  deps.upstreamHealth?.reached(route.provider);
   const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
   if (isStream && upstream.statusCode < 400) await relayStream(exchange, upstream, deps);
   else await relayBuffered(exchange, upstream, deps);
@@ -170,8 +175,11 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, route: Pro
     });
   } catch (error) {
     if (abort.signal.aborted) return;
-    throw upstreamFailure(error, url);
+    const failure = upstreamFailure(error, url);
+    deps.upstreamHealth?.failed(route.provider, failure);
+    throw failure;
   }
+  deps.upstreamHealth?.reached(route.provider);
   res.writeHead(upstream.statusCode, clientResponseHeaders(upstream.headers, { dropLength: false }));
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {

@@ -8,8 +8,11 @@ import type { Report } from './types.js';
 export interface BuildReportOptions {
   /** The window and grouping, as the user gave them. */
   options: ReportOptions;
-  /** USD per hour for human work without an amount. */
-  humanHourlyRate: number;
+  /**
+   * USD per hour for all human work without an amount, instead of the ledger's rates, unless
+   * `options` gives one. Default: the ledger's rates.
+   */
+  humanHourlyRate?: number;
   /** Clock for the default window. Default `Date.now`. */
   now?: () => number;
 }
@@ -20,7 +23,8 @@ export interface BuildReportOptions {
  * Throws a `ValidationError` naming a bad option.
  */
 export async function buildReport(ledger: TicketLedger, { options, humanHourlyRate, now = Date.now }: BuildReportOptions): Promise<Report> {
-  const { window, groupBy } = resolveReportOptions(options, { now });
-  const input = await ledger.reportInput({ window, humanHourlyRate });
+  const resolved = resolveReportOptions(options, { now });
+  const { window, groupBy } = resolved;
+  const input = await ledger.reportInput({ window, humanHourlyRate: resolved.humanHourlyRate ?? humanHourlyRate });
   return computeReport(input, { groupBy });
 }

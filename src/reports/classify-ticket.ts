@@ -30,5 +30,6 @@ export function classifyTicket(facts: TicketFacts, status: TicketStatus): Classi
     escalated: aiHandled && (facts.handoffs > 0 || status.everResolvedByHuman),
     reopened: status.reopens > 0,
     firstContact: facts.conversations <= 1,
+    withoutActivity: facts.withoutActivity === true,
   };
 }

@@ -3,6 +3,7 @@ import { classifyTicket } from './classify-ticket.js';
 import { addSpend, emptySpend, emptyTally, money, toFigures } from './figures.js';
 import type { Tally } from './figures.js';
 import { periodKey } from './period-key.js';
+import { reportWarnings } from './report-warnings.js';
 import { NO_GROUP_KEY } from './types.js';
 import type { GroupBy, ModelReport, ModelSpend, Report, ReportInput, TicketClass, TicketFacts } from './types.js';
 
@@ -40,7 +41,9 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
 
   const totals = emptyTally();
   const groups = new Map<string, Tally>();
+  let resolvedWithoutActivity = 0;
   for (const ticket of scoped) {
+    if (ticket.resolved && ticket.withoutActivity) resolvedWithoutActivity += ticket.tickets;
     // Shares of all `ticket.tickets` tickets together.
     const unattributedShare = (ticket.aiHandled ? perAiUnattributed : 0) * ticket.tickets;
     const fixedShare = ((ticket.aiHandled ? perAiFixed : 0)
@@ -55,16 +58,23 @@ export function computeReport(input: ReportInput, { groupBy }: ComputeReportOpti
     }
   }
 
-  return {
+  const report: Omit<Report, 'warnings'> = {
     window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     currency: 'USD',
     groupBy: groupBy ?? null,
     humanHourlyRate: input.humanHourlyRate,
+    humanHourlyRates: {
+      source: input.humanHourlyRates?.source ?? 'report',
+      rates: (input.humanHourlyRates?.rates ?? [{ from: null, usdPerHour: input.humanHourlyRate }])
+        .map(({ from: since, usdPerHour }) => ({ from: since === null ? null : new Date(since).toISOString(), usdPerHour })),
+    },
     totals: toFigures(totals, { unattributed, fixedCostUsd }),
     unallocatedCostUsd: money(unallocated),
     groups: [...groups.keys()].sort(compareKeys).map((key) => ({ key, ...toFigures(groups.get(key)!) })),
     models: modelSpend(scoped, input),
+    resolvedWithoutActivity,
   };
+  return { ...report, warnings: reportWarnings(report) };
 }
 
 /** The costs that belong to no single ticket, pooled, and each pool's share per ticket it applies to. */

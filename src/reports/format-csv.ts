@@ -1,3 +1,4 @@
+import { hourlyRatesText } from './hourly-rates-text.js';
 import type { Report, ReportFigures } from './types.js';
 
 /** The figure columns, in the order of the definitions table. */
@@ -25,16 +26,19 @@ export function csvCell(value: string | number | null): string {
 /**
  * The report as CSV: a header, one row per group, and a `totals` row (the only row when the
  * report is not grouped). `unallocatedCostUsd` is filled on the totals row: the groups'
- * `totalCostUsd` plus it add up to the total. Lines end with CRLF.
+ * `totalCostUsd` plus it add up to the total; so are `resolvedWithoutActivity`, the count of the
+ * report's `resolved_without_activity` warning, and `humanHourlyRates`, the rates human work was
+ * priced at. Lines end with CRLF.
  */
 export function formatCsv(report: Report): string {
-  const header = ['group', ...FIGURES, 'unallocatedCostUsd'];
-  const row = (key: string, figures: ReportFigures, unallocated: number | null): string[] =>
-    [csvCell(key), ...FIGURES.map((name) => csvCell(figures[name])), csvCell(unallocated)];
+  const header = ['group', ...FIGURES, 'unallocatedCostUsd', 'resolvedWithoutActivity', 'humanHourlyRates'];
+  const row = (key: string, figures: ReportFigures, whole: Report | null): string[] =>
+    [csvCell(key), ...FIGURES.map((name) => csvCell(figures[name])), csvCell(whole?.unallocatedCostUsd ?? null),
+      csvCell(whole?.resolvedWithoutActivity ?? null), csvCell(whole === null ? null : hourlyRatesText(whole))];
   const lines = [
     header.map(csvCell),
     ...report.groups.map((group) => row(group.key, group, null)),
-    row('totals', report.totals, report.unallocatedCostUsd),
+    row('totals', report.totals, report),
   ];
   return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
 }

@@ -1,5 +1,6 @@
 import { formatCount, formatRate, formatUsd, formatWindow } from './format-values.js';
 import { escapeHtml, svgBarChart } from './html-bar-chart.js';
+import { hourlyRatesText } from './hourly-rates-text.js';
 import { reportWarnings } from './report-warnings.js';
 import type { Report } from './types.js';
 
@@ -30,7 +31,7 @@ export function formatHtml(report: Report): string {
   const parts: string[] = [];
   parts.push(`<h1>Cost per resolution</h1><p class="note">${escapeHtml(formatWindow(report.window))}, `
     + `${escapeHtml(report.currency)}; window end exclusive.</p>`);
-  for (const warning of reportWarnings(report)) parts.push(`<p class="warning">WARNING: ${escapeHtml(warning)}</p>`);
+  for (const warning of reportWarnings(report)) parts.push(`<p class="warning">WARNING: ${escapeHtml(warning.message)}</p>`);
   parts.push(table(['', 'AI journey', 'Human-only', 'All tickets'], [
     ['Tickets', formatCount(t.aiHandled), formatCount(t.humanOnly), formatCount(t.tickets)],
     ['Resolved', formatCount(t.aiResolved + t.escalatedResolved), formatCount(t.humanOnlyResolved), formatCount(t.resolved)],
@@ -49,7 +50,8 @@ export function formatHtml(report: Report): string {
     ['Escalation rate', formatRate(t.escalationRate)], ['First-contact resolution rate', formatRate(t.fcrRate)],
     ['Reopen rate', formatRate(t.reopenRate)],
     ['LLM cost', formatUsd(t.llmCostUsd)], ['of which unattributed', formatUsd(t.unattributedLlmCostUsd)],
-    ['Human cost', formatUsd(t.humanCostUsd)], ['Fixed costs (pro-rated)', formatUsd(t.fixedCostUsd)],
+    ['Human cost', formatUsd(t.humanCostUsd)], ['Human work without an amount at', hourlyRatesText(report)],
+    ['Fixed costs (pro-rated)', formatUsd(t.fixedCostUsd)],
     ['Total cost', formatUsd(t.totalCostUsd)], ['Unallocated', formatUsd(report.unallocatedCostUsd)],
     ['Conversations', formatCount(t.conversations)], ['LLM cost per conversation', formatUsd(t.costPerConversationUsd)],
     ['LLM calls', formatCount(t.llmCalls)], ['Unpriced LLM calls', formatCount(t.unpricedLlmCalls)],

@@ -1,4 +1,5 @@
 import { formatCount, formatRate, formatUsd, formatWindow, printable } from './format-values.js';
+import { hourlyRatesText } from './hourly-rates-text.js';
 import { reportWarnings } from './report-warnings.js';
 import { renderTextTable } from './text-table.js';
 import type { Report } from './types.js';
@@ -35,8 +36,8 @@ export function formatTable(report: Report): string {
   out.push(`Rates: automation ${formatRate(t.automationRate)}, containment ${formatRate(t.containmentRate)}, `
     + `escalation ${formatRate(t.escalationRate)}, first-contact resolution ${formatRate(t.fcrRate)}, reopen ${formatRate(t.reopenRate)}`);
   out.push(`Spend: LLM ${formatUsd(t.llmCostUsd)} (of which unattributed ${formatUsd(t.unattributedLlmCostUsd)}), `
-    + `human ${formatUsd(t.humanCostUsd)} (at ${formatUsd(report.humanHourlyRate)}/h unless given), fixed ${formatUsd(t.fixedCostUsd)}; `
-    + `unallocated ${formatUsd(report.unallocatedCostUsd)}`);
+    + `human ${formatUsd(t.humanCostUsd)}, fixed ${formatUsd(t.fixedCostUsd)}; unallocated ${formatUsd(report.unallocatedCostUsd)}`);
+  out.push(`Human work without an amount at ${hourlyRatesText(report)}`);
   out.push(`Conversations: ${formatCount(t.conversations)}, LLM cost per conversation ${formatUsd(t.costPerConversationUsd)}; `
     + `LLM calls ${formatCount(t.llmCalls)}, tokens in ${formatCount(t.inputTokens)} (cached ${formatCount(t.cachedInputTokens)}), `
     + `out ${formatCount(t.outputTokens)} (reasoning ${formatCount(t.reasoningTokens)})`);
@@ -68,6 +69,6 @@ export function formatTable(report: Report): string {
   }
 
   const warnings = reportWarnings(report);
-  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${printable(w)}`));
+  if (warnings.length > 0) out.push('', ...warnings.map((w) => `WARNING: ${printable(w.message)}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,23 +1,33 @@
 /**
- * How reports write values for people: money with `$` and as many decimals as a small amount
- * needs, rates as percentages, `n/a` for a figure that has no value (a ratio over 0).
+ * How reports write values for people: money with `$` by one rule of significant digits
+ * ({@link formatUsd}), rates as percentages, `n/a` for a figure that has no value (a ratio over 0).
  */
 
 /** Shown for `null` (a ratio whose denominator is 0, a cost that is unknown). */
 export const NOT_AVAILABLE = 'n/a';
 
+/** Below this, an amount is shown as `<$0.0001`: more digits would be noise to a reader. */
+const TINY_USD = 0.0001;
+
 /**
- * `$1,234.56`; amounts under a dollar keep up to four decimals (`$0.40`, `$0.0042`), and tiny ones two
- * significant digits (`$0.000012`), so that per-call LLM costs do not all read `$0.00`.
+ * Money for people, by one rule: cents from a dollar up (`$1,234.50`, `$8.87`); under a dollar,
+ * two significant digits and at least cents (`$0.40`, `$0.21`, `$0.089`, `$0.0016`, `$0.00012`),
+ * so that per-call LLM costs do not all read `$0.00`; under $0.0001, `<$0.0001`. `n/a` for `null`.
+ *
+ * @example
+ * [0.2051, 0.089, 8e-8].map(formatUsd); // ['$0.21', '$0.089', '<$0.0001']
  */
 export function formatUsd(usd: number | null): string {
   if (usd === null) return NOT_AVAILABLE;
   const abs = Math.abs(usd);
   const sign = usd < 0 ? '-' : '';
   if (abs === 0) return '$0.00';
-  if (abs >= 1) return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  if (abs >= 0.0001) return `${sign}$${abs.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
-  return `${sign}$${abs.toPrecision(2)}`;
+  if (abs < TINY_USD) return usd < 0 ? '>-$0.0001' : '<$0.0001';
+  // Rounded first, so that 0.0999 reads $0.10 and 0.996 reads $1.00, not $0.100 or $1.0.
+  const rounded = abs < 1 ? Number(abs.toPrecision(2)) : abs;
+  if (rounded >= 1) return `${sign}$${rounded.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const decimals = Math.max(2, 1 - Math.floor(Math.log10(rounded)));
+  return `${sign}$${rounded.toFixed(decimals)}`;
 }
 
 /** `62.5%`, or `n/a`. */

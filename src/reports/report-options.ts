@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { TimeWindow } from '../ledger/ledger.js';
+import { INSTANT_FORMS, parseInstant as parseDate } from '../time/parse-instant.js';
 import { GROUP_BYS } from './types.js';
 import type { GroupBy } from './types.js';
 
@@ -16,32 +17,49 @@ export interface ReportOptions {
   to?: string | Date;
   /** Break down by `category`, `channel`, `day`, `week` or `month`. Default: no groups. */
   groupBy?: string;
+  /**
+   * USD per hour for all human work without an amount, instead of the ledger's rates; the report
+   * says so. Default: the ledger's rate in effect when each piece of work was done.
+   */
+  humanHourlyRate?: number | string;
 }
 
 /** {@link ReportOptions} resolved. */
 export interface ResolvedReportOptions {
   window: TimeWindow;
   groupBy: GroupBy | undefined;
+  /** `undefined`: the ledger's rates. */
+  humanHourlyRate: number | undefined;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+/** Largest hourly rate accepted, USD: beyond it a value is a mistake. */
+const MAX_HOURLY_RATE = 1e6;
 
 /**
- * Parses a window bound: `2026-10-01` (UTC midnight), an ISO 8601 date-time with a zone, or a
- * `Date`. Throws a `ValidationError` naming `option`.
+ * Parses an hourly rate in USD (a number, or its text): finite, 0 or more. Throws a
+ * `ValidationError` naming `option`.
+ */
+export function parseHourlyRate(value: number | string, option: string): number {
+  const rate = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(rate) || rate < 0 || rate > MAX_HOURLY_RATE) {
+    throw new ValidationError(`Invalid "${option}": expected USD per hour, a number from 0 to ${MAX_HOURLY_RATE.toLocaleString('en-US')}, `
+      + `got ${JSON.stringify(String(value))}.`, { field: option });
+  }
+  return rate;
+}
+
+/**
+ * Parses a window bound with the one date parser of every input ({@link parseDate}): `2026-10-01`
+ * (UTC midnight), an ISO 8601 date-time with a zone, or a `Date`. A date that does not exist
+ * (`2026-02-30`) is refused, not read as the next month's. Throws a `ValidationError` naming `option`.
  */
 export function parseInstant(value: string | Date, option: string): number {
-  const ms = value instanceof Date ? value.getTime()
-    : DATE_ONLY.test(value) || DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new ValidationError(
-      `Invalid "${option}": expected a date (2026-10-01) or an ISO 8601 date-time with a time zone `
-        + `(2026-10-01T00:00:00Z), got ${JSON.stringify(String(value))}.`,
-      { field: option },
-    );
-  }
-  return ms;
+  const parsed = parseDate(value);
+  if (parsed.ok) return parsed.ms;
+  const message = parsed.problem === 'form'
+    ? `Invalid "${option}": expected ${INSTANT_FORMS}, got ${JSON.stringify(String(value))}.`
+    : `Invalid "${option}": ${JSON.stringify(String(value))} ${parsed.reason}.`;
+  throw new ValidationError(message, { field: option });
 }
 
 /**
@@ -53,7 +71,7 @@ export function parseInstant(value: string | Date, option: string): number {
  * resolveReportOptions({ from: '2026-10-01', to: '2026-11-01', groupBy: 'week' }, { now: Date.now });
  */
 export function resolveReportOptions(options: ReportOptions, { now }: { now: () => number }): ResolvedReportOptions {
-  const { from, to, groupBy } = options;
+  const { from, to, groupBy, humanHourlyRate } = options;
   // The default end is just after now, so that what happened this very millisecond is in.
   const toMs = to === undefined || to === '' ? now() + 1 : parseInstant(to, 'to');
   const fromMs = from === undefined || from === '' ? toMs - DEFAULT_REPORT_DAYS * DAY_MS : parseInstant(from, 'from');
@@ -64,5 +82,9 @@ export function resolveReportOptions(options: ReportOptions, { now }: { now: () 
     throw new ValidationError(`Invalid "groupBy": expected one of ${GROUP_BYS.join(', ')}, got ${JSON.stringify(groupBy)}.`,
       { field: 'groupBy' });
   }
-  return { window: { from: fromMs, to: toMs }, groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy };
+  return {
+    window: { from: fromMs, to: toMs },
+    groupBy: groupBy === undefined || groupBy === '' ? undefined : groupBy as GroupBy,
+    humanHourlyRate: humanHourlyRate === undefined ? undefined : parseHourlyRate(humanHourlyRate, 'humanHourlyRate'),
+  };
 }

@@ -1,6 +1,7 @@
 import type { TimeWindow } from '../ledger/ledger.js';
 import type { StatusChange } from '../tickets/ticket-status.js';
 import type { FixedCostEvent } from '../tickets/types.js';
+import type { RateSchedule } from '../ledger/settings.js';
 
 /** How a report's groups are formed: by a ticket attribute, or by UTC period of resolution (opening, for unresolved tickets). */
 export type GroupBy = 'category' | 'channel' | 'day' | 'week' | 'month';
@@ -56,6 +57,13 @@ export interface TicketFacts {
   handoffs: number;
   /** Resolutions, reopens and first conversation links, in time order (ties: arrival). */
   statusChanges: StatusChange[];
+  /**
+   * True when nothing but resolutions, reopens and handoffs names it: no `ticket.opened`, no
+   * conversation linked, no LLM call, no human work. Resolved, such a ticket is a free
+   * human-only resolution, most likely a ticket id the helpdesk and the bot spell differently
+   * (`1042` and `T-1042`). Default false.
+   */
+  withoutActivity?: boolean;
 }
 
 /** Where a ticket's journey went and how it ended, as the report's definitions classify it. */
@@ -69,6 +77,8 @@ export interface TicketOutcome {
   reopened: boolean;
   /** At most one conversation: resolved at first contact when resolved and never reopened. */
   firstContact: boolean;
+  /** {@link TicketFacts.withoutActivity}. */
+  withoutActivity: boolean;
 }
 
 /**
@@ -100,8 +110,10 @@ export type FixedCost = Pick<FixedCostEvent, 'amountUsd' | 'from' | 'to' | 'appl
  */
 export interface ReportInput {
   window: TimeWindow;
-  /** USD per hour human work without an explicit amount was priced at (shown in reports). */
+  /** USD per hour human work without an explicit amount was priced at: the rate in effect at the window's end. */
   humanHourlyRate: number;
+  /** Every rate used, and where they come from (shown in reports). Default: `humanHourlyRate` alone, given for the report. */
+  humanHourlyRates?: RateSchedule;
   tickets: TicketFacts[];
   /** More tickets in scope, summed by class (none of them is in `tickets`). Default: none. */
   ticketClasses?: TicketClass[];
@@ -180,7 +192,13 @@ export interface Report {
   window: { from: string; to: string };
   currency: 'USD';
   groupBy: GroupBy | null;
+  /** USD per hour of human work without an amount, in effect at the window's end (see `humanHourlyRates`). */
   humanHourlyRate: number;
+  /**
+   * The hourly rates human work was priced at: the ledger's (each from the time it took effect,
+   * `from: null` since always), the default (the ledger has none), or one given for this report.
+   */
+  humanHourlyRates: { source: RateSchedule['source']; rates: Array<{ from: string | null; usdPerHour: number }> };
   totals: ReportFigures;
   /** Unattributed spend and fixed costs that found no ticket to go to (included in `totals.totalCostUsd`). */
   unallocatedCostUsd: number;
@@ -188,4 +206,18 @@ export interface Report {
   groups: ReportGroup[];
   /** Costliest first. */
   models: ModelReport[];
+  /**
+   * Resolved tickets in scope with no opening, no conversation, no LLM call and no human work
+   * (only a `ticket.resolved`): each counts as a free human-only resolution. See `warnings`.
+   */
+  resolvedWithoutActivity: number;
+  /** What a reader must know before trusting the numbers; empty when there is nothing to say. */
+  warnings: ReportWarning[];
+}
+
+/** One warning of a report (also printed as a `WARNING` line by the table and HTML formats). */
+export interface ReportWarning {
+  /** `unpriced_calls`, `estimated_usage`, `resolved_without_activity`. */
+  code: string;
+  message: string;
 }

@@ -1,17 +1,21 @@
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
+import { upstreamUrlWarnings } from '../config/upstream-url-warnings.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { startReportThread } from '../ledger/sqlite/report-thread.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
 import type { PriceFile } from '../pricing/types.js';
 import { createProxyHandler } from '../proxy/proxy-handler.js';
+import { UpstreamHealth } from '../proxy/upstream-health.js';
 import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
 import { CprError } from '../errors.js';
@@ -21,6 +25,7 @@ import { dashboardHandler } from '../dashboard/dashboard-handler.js';
 import { createSqliteTicketExplorer } from '../ledger/sqlite/sqlite-ticket-explorer.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import { healthHandler } from './health.js';
+import { listenError } from './listen-error.js';
 import { createCallTelemetry } from '../telemetry/call-telemetry.js';
 import { observeRecorder } from '../telemetry/recorder-metrics.js';
 
@@ -68,11 +73,21 @@ class NotFoundError extends CprError {
 export async function startServer(options: StartServerOptions = {}): Promise<CprServer> {
   const config = resolveServeConfig(options, options.env ?? process.env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides });
+  const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
+  if (!ledgerCreated && config.db !== ':memory:') checkLedgerFile(config.db);
   // The SDK (when --otel asks for one) must be registered before the instruments are made.
   const telemetry = config.otel ? await (await import('../telemetry/start-telemetry.js')).startTelemetry() : undefined;
   const ledger = openSqliteLedger({ path: config.db, busyTimeoutMs: config.busyTimeoutMs });
+  const now = options.now ?? Date.now;
+  if (config.humanHourlyRate !== undefined) {
+    // The rate belongs to the ledger, so that `cpr-meter report` on the same file uses it too.
+    const adopted = ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
+    if (adopted !== null) logger.info('the ledger\'s human hourly rate is set', { usdPerHour: adopted.value,
+      from: adopted.effectiveFrom === null ? 'always' : new Date(adopted.effectiveFrom).toISOString() });
+  }
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls that finish in the same turn of the event loop share one SQLite transaction: under
@@ -83,8 +98,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
   observeRecorder(recorder);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const now = options.now ?? Date.now;
   const linker = new AttributionLinker({ ledger, logger });
+  const upstreamHealth = new UpstreamHealth({ urls: { openai: config.upstream, anthropic: config.anthropicUpstream }, logger, now });
   const proxy = createProxyHandler({
     onAttribution: (attribution, at) => linker.link(attribution, at),
     upstreamUrl: config.upstream,
@@ -94,16 +109,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     recorder, prices, logger, dispatcher, now,
     maxBodyBytes: config.maxBodyBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
+    upstreamHealth,
   });
-  const health = healthHandler({ ledger, recorder });
+  const health = healthHandler({ ledger, recorder, upstreams: upstreamHealth });
   const api = express().disable('x-powered-by');
   // Reports are read on a thread of their own: the proxy's thread never waits for one.
   const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: config.busyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined ? ledger
     : { recordEvents: (events) => ledger.recordEvents(events), reportInput: (options) => reports.reportInput(options) };
-  // The dashboard's ticket pages and timelines are read on the report thread too.
+  // The dashboard's ticket pages and timelines are read on the report thread too. Human work is
+  // priced at the ledger's rates (serve's --human-hourly-rate was written to them above).
   const explorer = reports ?? createSqliteTicketExplorer(ledger.db);
-  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, humanHourlyRate: config.humanHourlyRate, now,
+  api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken, now,
     maxBodyBytes: config.maxBodyBytes, explorer }));
   const dashboard = dashboardHandler();
 
@@ -124,13 +141,34 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...; the dashboard is at /dashboard.`));
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  // Everything opened above, closed in reverse order (also when the port cannot be had: the
+  // threads and timers left open would keep the process running, not listening).
+  const release = async () => {
+    await recorder.close();
+    await dispatcher.close();
+    await reports?.stop();
+    await checkpoints?.stop();
+    await ledger.close();
+    await telemetry?.shutdown();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    // The reason it did not start is what the user must read; a failure to clean up is only logged.
+    await release().catch((cause: unknown) => logger.warn('closing after a failed start failed', { error: (cause as Error).message }));
+    // A ledger this start created, empty, is not left behind by a start that failed.
+    if (ledgerCreated) for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
+    throw listenError(error, { host: config.host, port: config.port });
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.info('cpr-meter listening', { url: `http://${host}:${port}`, db: config.db, upstream: config.upstream });
+  logger.info('cpr-meter listening', {
+    url: `http://${host}:${port}`, db: config.db, ledger: ledgerCreated ? 'created' : 'existing',
+    upstream: config.upstream, anthropicUpstream: config.anthropicUpstream,
+  });
 
   return {
     url: `http://${host}:${port}`,
@@ -146,12 +184,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       clearInterval(sweep);
       clearTimeout(deadline);
       await Promise.allSettled(inFlight);
-      await recorder.close();
-      await dispatcher.close();
-      await reports?.stop();
-      await checkpoints?.stop();
-      await ledger.close();
-      await telemetry?.shutdown();
+      await release();
     },
   };
 }

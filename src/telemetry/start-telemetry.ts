@@ -1,4 +1,5 @@
-import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { ConfigError } from '../errors.js';
 
 /** Options of {@link startTelemetry}. Anything not given is read from the standard `OTEL_*` variables. */
 export interface StartTelemetryOptions {
@@ -41,11 +42,28 @@ function serviceNameFor(option: string | undefined, env: NodeJS.ProcessEnv): str
 }
 
 /**
+ * `@opentelemetry/sdk-node`, an optional peer dependency: only this function needs it, so that
+ * `cpr-meter/otel`'s other exports (and the proxy without `--otel`) work without it.
+ */
+async function loadSdk(): Promise<typeof import('@opentelemetry/sdk-node')> {
+  try {
+    return await import('@opentelemetry/sdk-node');
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(
+      'OpenTelemetry export (--otel, CPR_OTEL or startTelemetry()) needs the OpenTelemetry Node SDK: npm install @opentelemetry/sdk-node',
+      { option: 'otel', cause: error },
+    );
+  }
+}
+
+/**
  * Sets up the OpenTelemetry Node SDK for an application that has none, and registers it globally,
  * so that `createCallTelemetry()` and `observeRecorder()` (which use the global API) export
  * through it. Exporters, sampler, propagators and resource detectors follow the standard `OTEL_*`
  * variables (OTLP over HTTP by default; `OTEL_SDK_DISABLED=true` turns it all off). No
  * auto-instrumentation is installed. An application that already runs an SDK needs none of this.
+ * Needs `@opentelemetry/sdk-node` (an optional peer dependency); without it, a {@link ConfigError}.
  *
  * @example
  * const telemetry = await startTelemetry(); // OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318
@@ -56,6 +74,7 @@ function serviceNameFor(option: string | undefined, env: NodeJS.ProcessEnv): str
  */
 export async function startTelemetry(options: StartTelemetryOptions = {}): Promise<TelemetryHandle> {
   const { traceExporter, spanProcessors, metricReader, resource } = options;
+  const { NodeSDK } = await loadSdk();
   const sdk = new NodeSDK({
     serviceName: serviceNameFor(options.serviceName, process.env),
     instrumentations: [],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstant } from '../time/parse-instant.js';
 
 /** Longest id accepted (ticket, conversation, event, agent, customer ids, categories, channels). */
 export const MAX_ID_LENGTH = 256;
@@ -20,12 +21,15 @@ const text = z
   .string({ error: required('a string') })
   .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`);
 
-/** An ISO 8601 date-time with `Z` or an offset, or (in-process) a `Date`. */
-const INSTANT = 'an ISO 8601 date-time with a time zone, e.g. 2026-11-02T09:30:00Z';
-const instant = z.union([
-  z.iso.datetime({ offset: true, error: `must be ${INSTANT}` }),
-  z.date({ error: `must be ${INSTANT}` }),
-], { error: required(INSTANT) });
+/**
+ * A date (`2026-10-01`, UTC midnight), an ISO 8601 date-time with `Z` or an offset, or (in-process)
+ * a `Date`: read by the one date parser of every input, which refuses days that do not exist.
+ */
+const INSTANT = 'a date (2026-10-01) or an ISO 8601 date-time with a time zone, e.g. 2026-11-02T09:30:00Z';
+const instant = z.union([z.string(), z.date()], { error: required(INSTANT) }).superRefine((value, ctx) => {
+  const parsed = parseInstant(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem === 'form' ? `must be ${INSTANT}` : parsed.reason });
+});
 
 /** Largest amount (USD) or duration (seconds) accepted: beyond it a value is a mistake, and sums could overflow to Infinity. */
 export const MAX_AMOUNT = 1e12;

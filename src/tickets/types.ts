@@ -32,6 +32,11 @@ export interface EventBase {
   eventId: string | null;
   /** When it happened, ms since the epoch (defaults to the time it was received). */
   at: number;
+  /**
+   * True when `at` was not given and is the time the event arrived: `at` is then not part of the
+   * event's content, so a redelivery of it is a duplicate, not a conflict. Default false.
+   */
+  atDefaulted?: boolean;
 }
 
 /**

@@ -2,6 +2,9 @@ import { EVENT_TYPES } from './types.js';
 import type { CprEvent, TicketRef } from './types.js';
 import { eventSchema } from './event-schema.js';
 import type { ParsedEvent } from './event-schema.js';
+import { parseInstant } from '../time/parse-instant.js';
+import { EventWarnings, unknownFields } from './unknown-fields.js';
+import type { EventWarning } from './unknown-fields.js';
 
 /** Why a batch was rejected: the first invalid event's position and field. */
 export interface EventValidationError {
@@ -15,13 +18,18 @@ export interface EventValidationError {
 
 /** The outcome of {@link validateEvents}. */
 export type ValidateEventsResult =
-  | { ok: true; events: CprEvent[] }
+  /** `warnings`: the unknown fields the events carried, ignored (see {@link EventWarnings}). */
+  | { ok: true; events: CprEvent[]; warnings: EventWarning[] }
   | { ok: false; error: EventValidationError };
 
 /** Options of {@link validateEvents}. */
 export interface ValidateEventsOptions {
   /** The clock giving `at` to events that have none (ms since the epoch). */
   now: () => number;
+  /** Where to note unknown fields, to gather them over many calls (a file read line by line). Default: a new one per call. */
+  warnings?: EventWarnings;
+  /** The position given to the warnings of a single event (a file's line number). Default `null`. */
+  position?: number;
 }
 
 const TYPE_LIST = EVENT_TYPES.map((type) => `"${type}"`).join(', ');
@@ -29,13 +37,14 @@ const TYPE_LIST = EVENT_TYPES.map((type) => `"${type}"`).join(', ');
 /**
  * Validates one event or an array of events. The batch is all or nothing: the first invalid
  * event rejects it, with its index and the path of the bad field. Events without `at` get
- * `now()` (one reading for the whole batch).
+ * `now()` (one reading for the whole batch), and are marked `atDefaulted`. Unknown fields are
+ * ignored, and named in `warnings`.
  *
  * @example
  * const result = validateEvents([{ type: 'ticket.resolved', ticketId: 'T-1', by: 'ai' }], { now: Date.now });
  * if (!result.ok) console.error(result.error.message); // "event 0 (ticket.resolved): ..."
  */
-export function validateEvents(input: unknown, { now }: ValidateEventsOptions): ValidateEventsResult {
+export function validateEvents(input: unknown, { now, warnings = new EventWarnings('event'), position }: ValidateEventsOptions): ValidateEventsResult {
   const batch = Array.isArray(input);
   const items: unknown[] = batch ? (input as unknown[]) : [input];
   const receivedAt = now();
@@ -53,8 +62,11 @@ export function validateEvents(input: unknown, { now }: ValidateEventsOptions): 
       return { ok: false, error: { message, index, field: outcome.field } };
     }
     events.push(outcome.event);
+    for (const field of unknownFields(items[i] as object, outcome.event.type)) {
+      warnings.add({ type: outcome.event.type, field, index: index ?? position ?? null });
+    }
   }
-  return { ok: true, events };
+  return { ok: true, events, warnings: warnings.list() };
 }
 
 type Outcome = { event: CprEvent } | { error: string; field: string | null };
@@ -83,11 +95,17 @@ function typeOf(item: unknown): string | null {
   return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type) ? type : null;
 }
 
-const toMs = (value: string | Date): number => (typeof value === 'string' ? Date.parse(value) : value.getTime());
+/** The schema has checked the value with the same parser: here it only gives the time. */
+const toMs = (value: string | Date): number => {
+  const parsed = parseInstant(value);
+  return parsed.ok ? parsed.ms : Number.NaN;
+};
 
 /** Applies defaults and the checks that span fields; returns the validated shape. */
 function normalise(data: ParsedEvent, receivedAt: number): Outcome {
-  const base = { eventId: data.eventId ?? null, at: data.at === undefined ? receivedAt : toMs(data.at) };
+  // An event without `at` is the same event whenever it arrives: the time is not part of its content.
+  const base = data.at === undefined ? { eventId: data.eventId ?? null, at: receivedAt, atDefaulted: true }
+    : { eventId: data.eventId ?? null, at: toMs(data.at) };
   if (!Number.isFinite(base.at)) return { error: 'is not a valid date-time', field: 'at' };
   switch (data.type) {
     case 'ticket.opened':

@@ -6,4 +6,4 @@
  * const client = wrapOpenAI(new OpenAI(), { recorder, prices });
  */
 export { wrapOpenAI } from './wrap-openai.js';
-export type { WrapOpenAIOptions } from './wrap-openai.js';
+export type { OpenAIClient, WrapOpenAIOptions } from './wrap-openai.js';

@@ -4,6 +4,7 @@ import { bufferedOutcome, cutBodyOutcome, streamOutcome } from '../recording/out
 import { SseRelay } from '../recording/sse-relay.js';
 import { commitCall, warnRecordingFailure, type PendingCall } from './commit-call.js';
 import { relayBody, type BodyEnd } from './relay-body.js';
+import { hasNodeBody, platformResponse } from './platform-response.js';
 import { shareBody } from './shared-body.js';
 
 /**
@@ -79,8 +80,19 @@ function recordStream(call: PendingCall, response: Response): Response {
   return relayed;
 }
 
-/** Records an upstream answer and returns what the caller gets: a stream's body relayed, anything else as it came. Never throws. */
-export function recordResponse(call: PendingCall, response: Response): Response {
+/**
+ * Records an upstream answer and returns what the caller gets: a stream's body relayed, anything
+ * else as it came (an answer whose body is a Node.js stream, from openai v4's `node-fetch`, as
+ * the platform's `Response` over the same bytes). Never throws.
+ */
+export function recordResponse(call: PendingCall, answer: Response): Response {
+  let response = answer;
+  try {
+    if (hasNodeBody(answer)) response = platformResponse(answer);
+  } catch (error) {
+    warnRecordingFailure('an LLM answer could not be recorded', error);
+    return answer;
+  }
   const isStream = (response.headers.get('content-type') ?? '').includes('text/event-stream') && response.status < 400;
   try {
     if (isStream && response.body !== null) return recordStream(call, response);

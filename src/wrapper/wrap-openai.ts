@@ -1,9 +1,17 @@
-import type OpenAI from 'openai';
 import { ConfigError } from '../errors.js';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { validateId, type Attribution } from '../proxy/attribution.js';
 import { createRecordingFetch, type Fetch } from './recording-fetch.js';
+
+/**
+ * What {@link wrapOpenAI} takes, by its shape: a client of the `openai` package, of whichever
+ * supported version the application has. (Typed by shape, so that neither the wrapper nor the
+ * `cpr-meter` entry needs `openai`'s own types, and an openai 4 client is as welcome as a 6.)
+ */
+export interface OpenAIClient {
+  chat: { completions: { create: (...args: never[]) => unknown } };
+}
 
 /** Options of {@link wrapOpenAI}. */
 export interface WrapOpenAIOptions {
@@ -24,10 +32,33 @@ export interface WrapOpenAIOptions {
   onAttribution?: (attribution: Attribution, at: number) => void;
 }
 
+/** The `openai` versions the wrapper supports, as the package's peer dependency states them. */
+const SUPPORTED_OPENAI = 'openai 4.x (4.104 or later), 5.x or 6.x';
+
+/**
+ * Throws a {@link ConfigError} for anything but a client of the `openai` package that calls its
+ * own `fetch` (openai 4 and later): wrapping another (an Anthropic client, an openai 3
+ * `OpenAIApi`) would record nothing and say nothing.
+ */
+function refuseOtherClients(client: unknown): void {
+  const candidate = client as { chat?: { completions?: { create?: unknown } }; messages?: { create?: unknown }; fetch?: unknown } | null;
+  const isOpenAI = typeof candidate?.chat?.completions?.create === 'function';
+  if (!isOpenAI) {
+    const anthropic = typeof candidate?.messages?.create === 'function';
+    throw new ConfigError(anthropic
+      ? `wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}); this is an Anthropic client, whose calls it cannot see. Send them through the proxy: new Anthropic({ baseURL: 'http://127.0.0.1:8787' }) with \`cpr-meter serve\` running.`
+      : `wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}), made with new OpenAI(); this is not one (it has no chat.completions.create).`,
+    { option: 'client' });
+  }
+  if (typeof candidate?.fetch !== 'function') {
+    throw new ConfigError(`wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}) through the client's own \`fetch\`; this client has none (an older openai?).`, { option: 'client' });
+  }
+}
+
 /** Marks a recording fetch, across copies of cpr-meter, so that a client is never instrumented twice. */
 const RECORDING = Symbol.for('cpr-meter.recording-fetch');
 
-/** The part of the client this relies on: openai v6 keeps its fetch in `client.fetch` and calls it for every request. */
+/** The part of the client this relies on: openai 4 to 6 keep their fetch in `client.fetch` and call it for every request. */
 type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
 
 /**
@@ -37,7 +68,8 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * `.stream()` helpers, `.withResponse()` and `.asResponse()`. Streams without usage get
  * `stream_options.include_usage` added and the extra chunk hidden from the caller. Recording
  * happens after the response is handed back, never changes what the caller gets and never
- * throws into it. Wrapping a client twice (or a client derived from a wrapped one with
+ * throws into it. Anything but an `openai` client (4.x to 6.x) is refused with a
+ * {@link ConfigError}. Wrapping a client twice (or a client derived from a wrapped one with
  * `withOptions`) changes nothing: the first wrapping's options stay.
  *
  * @example
@@ -45,11 +77,9 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * app.use(costTracking());
  * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
  */
-export function wrapOpenAI<T extends OpenAI>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
+export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution }: WrapOpenAIOptions): T {
   const holder = client as unknown as FetchHolder;
-  if (typeof holder.fetch !== 'function') {
-    throw new ConfigError('wrapOpenAI() needs an openai v6 client (it records through the client\'s `fetch`); this one has none.', { option: 'client' });
-  }
+  refuseOtherClients(client);
   if (holder.fetch[RECORDING]) return client;
   const recordingFetch = createRecordingFetch(holder.fetch, {
     recorder,

@@ -41,9 +41,9 @@ describe('POST /api/events', () => {
   it('stores one event or a batch, and counts duplicate eventIds', async () => {
     let res = await post(JSON.stringify({ type: 'ticket.opened', ticketId: 'T1', eventId: 'e1' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, conflicts: [], warnings: [] });
     res = await post(JSON.stringify([{ type: 'ticket.opened', ticketId: 'T1', eventId: 'e1' }, { type: 'handoff', ticketId: 'T1', eventId: 'e2' }]));
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: 1 });
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 1, conflicts: [], warnings: [] });
     expect(count('events')).toBe(2);
   });
 
@@ -81,7 +81,7 @@ describe('GET /api/report', () => {
   beforeEach(async () => {
     await start();
     const res = await post(JSON.stringify(SCENARIO_EVENTS));
-    expect(await res.json()).toEqual({ accepted: SCENARIO_EVENTS.length, duplicates: 0 });
+    expect(await res.json()).toEqual({ accepted: SCENARIO_EVENTS.length, duplicates: 0, conflicts: [], warnings: [] });
     insertCalls(t.db, SCENARIO_CALLS);
   });
 

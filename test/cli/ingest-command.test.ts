@@ -33,10 +33,10 @@ describe('cpr-meter ingest', () => {
     const path = file('events.jsonl', ['', ...SCENARIO_EVENTS.map((e) => JSON.stringify(e)), '   ', '']);
     const first = await runCli(['ingest', path, '--db', db]);
     expect(first.error).toBeNull();
-    expect(first.stdout).toBe(`accepted ${SCENARIO_EVENTS.length}, duplicates 0\n`);
-    expect(first.stderr).toBe(''); // not a terminal: no progress bar
+    expect(first.stdout).toBe(`accepted ${SCENARIO_EVENTS.length}, duplicates 0, conflicts 0\n`);
+    expect(first.stderr).toBe(`cpr-meter: created a new ledger at ${db}\n`); // not a terminal: no progress bar
     const second = await runCli(['ingest', path], { env: { CPR_DB: db } });
-    expect(second.stdout).toBe(`accepted 0, duplicates ${SCENARIO_EVENTS.length}\n`);
+    expect(second.stdout).toBe(`accepted 0, duplicates ${SCENARIO_EVENTS.length}, conflicts 0\n`);
   });
 
   it('reports a bad line by its number and field, and stores nothing of the file', async () => {
@@ -58,6 +58,15 @@ describe('cpr-meter ingest', () => {
     const path = file('broken.jsonl', [JSON.stringify({ type: 'ticket.opened', ticketId: 'T1' }), '{"type": "ticket.opened",,}']);
     const { error } = await runCli(['ingest', path, '--db', db]);
     expect(error?.message).toBe(`${path} line 2: malformed JSON at column 26.`);
+  });
+
+  it('reads a file that starts with a byte-order mark (Excel, PowerShell), as the same events', async () => {
+    const path = file('bom.jsonl', SCENARIO_EVENTS.map((e) => JSON.stringify(e)));
+    writeFileSync(path, `\uFEFF${SCENARIO_EVENTS.map((e) => JSON.stringify(e)).join('\r\n')}\r\n`);
+    const { error, stdout } = await runCli(['ingest', path, '--db', db]);
+    expect(error).toBeNull(); // before: "line 1: malformed JSON at column 1"
+    expect(stdout).toBe(`accepted ${SCENARIO_EVENTS.length}, duplicates 0, conflicts 0\n`);
+    expect(eventCount()).toBe(SCENARIO_EVENTS.length);
   });
 
   it('shows a progress bar on a terminal', async () => {

@@ -47,11 +47,17 @@ describe('cpr-meter report', () => {
     expect(readFileSync(htmlFile, 'utf8')).toMatch(/<h2>By week<\/h2>.*2026-W40/s);
   });
 
-  it('prices human work at --human-hourly-rate, else CPR_HUMAN_HOURLY_RATE', async () => {
+  it('prices human work at the ledger\'s rate, or at --human-hourly-rate for one report, and says which', async () => {
     // Human work without an amount: T3 1800 s + T5 3600 s + T6 900 s + T9 1350 s = 7650 s = 2.125 h; T4 7.50 is explicit.
     const json = async (args: string[], env = {}) => JSON.parse((await runCli(['report', '--db', db, ...window, '--format', 'json', ...args], { env })).stdout) as Report;
-    expect((await json(['--human-hourly-rate', '80'])).totals.humanCostUsd).toBeCloseTo(2.125 * 80 + 7.5, 9);
-    expect((await json([], { CPR_HUMAN_HOURLY_RATE: '20' })).totals.humanCostUsd).toBeCloseTo(2.125 * 20 + 7.5, 9);
+    const given = await json(['--human-hourly-rate', '80']);
+    expect(given.totals.humanCostUsd).toBeCloseTo(2.125 * 80 + 7.5, 9);
+    expect(given.humanHourlyRates).toEqual({ source: 'report', rates: [{ from: null, usdPerHour: 80 }] });
+    // CPR_HUMAN_HOURLY_RATE sets the ledger's rate through serve or createMeter; a report does not
+    // take it, so that every report on a ledger agrees. The ledger has none: the default, $40.
+    const ledgers = await json([], { CPR_HUMAN_HOURLY_RATE: '20' });
+    expect(ledgers.totals.humanCostUsd).toBeCloseTo(2.125 * 40 + 7.5, 9);
+    expect(ledgers.humanHourlyRates).toEqual({ source: 'default', rates: [{ from: null, usdPerHour: 40 }] });
     expect((await json([], { CPR_DB: db })).totals.humanCostUsd).toBeCloseTo(92.5, 9);
   });
 

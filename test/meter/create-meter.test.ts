@@ -78,7 +78,7 @@ describe('createMeter: a chatbot server with the middleware, the wrapped client 
       { type: 'ticket.resolved', ticketId: 'T-H', by: 'human', eventId: 'h-res' },
     ]);
     // Redelivery of the same event id is a duplicate, not a second resolution.
-    expect(await meter.record({ type: 'ticket.resolved', ticketId: 'T-H', by: 'human', eventId: 'h-res' })).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await meter.record({ type: 'ticket.resolved', ticketId: 'T-H', by: 'human', eventId: 'h-res' })).toEqual({ accepted: 0, duplicates: 1, conflicts: [], warnings: [] });
 
     const rows = meter.ledger.db.prepare('SELECT conversation_id, ticket_id, cost_usd, source FROM llm_calls ORDER BY started_at').all() as any[];
     expect(rows.map((r) => [r.conversation_id, r.ticket_id, r.source])).toEqual([['conv-A', null, 'wrapper'], ['conv-B', 'T-B', 'wrapper'], ['conv-B', 'T-B', 'wrapper']]);

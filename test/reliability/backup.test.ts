@@ -72,7 +72,7 @@ describe('cpr-meter backup FILE', () => {
       expect(rowids).toEqual(Array.from({ length: rowids.length }, (_, i) => i + 1));
       const live = h.cpr.ledger.db.prepare('SELECT * FROM llm_calls WHERE rowid <= ? ORDER BY rowid').all(rowids.length);
       expect(copy.prepare('SELECT * FROM llm_calls ORDER BY rowid').all()).toEqual(live);
-      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(migrations.map((m) => m.name));
+      expect(copy.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(migrations.map((m) => m.name).sort());
       expect(result.stdout).toContain(`: ${rowids.length} LLM calls`);
     } finally {
       copy.close();

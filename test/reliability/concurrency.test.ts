@@ -90,7 +90,7 @@ describe('the proxy, ingest, report, backup and prune on one database at once', 
       expect({ name, code: result.code, stderr: result.stderr }).toEqual({ name, code: 0, stderr: expect.not.stringMatching(/locked|busy/i) });
     }
     for (const [name, result] of results.filter(([name]) => name.startsWith('ingest'))) {
-      expect([name, result.stdout]).toEqual([name, `accepted ${EVENTS_PER_FILE}, duplicates 0\n`]);
+      expect([name, result.stdout]).toEqual([name, `accepted ${EVENTS_PER_FILE}, duplicates 0, conflicts 0\n`]);
     }
     expect(JSON.parse(results.find(([name]) => name === 'report 1')![1].stdout).totals.tickets).toBeGreaterThanOrEqual(0);
     expect(failures).toEqual([]);

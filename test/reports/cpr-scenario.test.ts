@@ -157,7 +157,7 @@ describe('the hand-computed scenario', () => {
   it('ignores a redelivered batch: every eventId is a duplicate', () => {
     const result = validateEvents(SCENARIO_EVENTS, { now: () => at(31, 23) });
     if (!result.ok) throw new Error(result.error.message);
-    expect(insertEvents(t.db, result.events)).toEqual({ accepted: 0, duplicates: SCENARIO_EVENTS.length });
+    expect(insertEvents(t.db, result.events)).toEqual({ accepted: 0, duplicates: SCENARIO_EVENTS.length, conflicts: [] });
     const again = computeReport(loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), {});
     expect(again).toEqual(report);
   });

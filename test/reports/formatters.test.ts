@@ -76,7 +76,17 @@ describe('formatters', () => {
   });
 
   it('writes money for people', () => {
-    expect([formatUsd(null), formatUsd(0), formatUsd(1234.5), formatUsd(0.4), formatUsd(0.0042), formatUsd(0.0000123)])
-      .toEqual(['n/a', '$0.00', '$1,234.50', '$0.40', '$0.0042', '$0.000012']);
+    expect([formatUsd(null), formatUsd(0), formatUsd(1234.5), formatUsd(0.4), formatUsd(0.0042)])
+      .toEqual(['n/a', '$0.00', '$1,234.50', '$0.40', '$0.0042']);
+  });
+
+  it('writes money by one rule: cents from a dollar up, two significant digits below, <$0.0001 for tiny amounts', () => {
+    // The mix: $0.2051 beside $0.089 beside $8.0e-8. Two significant digits under a dollar:
+    // 0.2051 -> 0.21, 0.089 -> 0.089, 0.0016 -> 0.0016, 0.00012 -> 0.00012; 8e-8 and 0.0000123 are under 0.0001.
+    expect([0.2051, 0.089, 0.0016, 0.00012, 8e-8, 0.0000123].map(formatUsd))
+      .toEqual(['$0.21', '$0.089', '$0.0016', '$0.00012', '<$0.0001', '<$0.0001']);
+    // Rounding that reaches the next digit reads as it would be written: 0.0999 -> $0.10, 0.996 -> $1.00.
+    expect([0.0999, 0.996, 8.874, -0.5].map(formatUsd)).toEqual(['$0.10', '$1.00', '$8.87', '-$0.50']);
+    for (const usd of [0.2051, 0.089, 8e-8, 3.5e-7, 0.0004567]) expect(formatUsd(usd)).not.toMatch(/e[-+]?\d/);
   });
 });

@@ -114,7 +114,7 @@ describe('hostile values through the real server', () => {
     }
     const events = HOSTILE.map((id) => ({ type: 'ticket.opened', ticketId: id, category: id, eventId: id }));
     const res = await fetch(`${h.cpr.url}/api/events`, { method: 'POST', body: JSON.stringify(events) });
-    expect(await res.json()).toEqual({ accepted: HOSTILE.length, duplicates: 0 });
+    expect(await res.json()).toEqual({ accepted: HOSTILE.length, duplicates: 0, conflicts: [], warnings: [] });
 
     expect(tables()).toEqual(before);
     expect(h.rows().map((r) => r.ticket_id)).toEqual(HOSTILE);

@@ -26,11 +26,11 @@ describe('validateEvents', () => {
     expect(result.events).toEqual([
       { type: 'ticket.opened', eventId: null, at: Date.UTC(2026, 10, 1, 10), ticketId: 'T1', category: 'billing', channel: null, customerId: null },
       { type: 'conversation.linked', eventId: null, at: Date.UTC(2026, 10, 1, 10), conversationId: 'C1', ticketId: 'T1' },
-      { type: 'handoff', eventId: null, at: NOW, ticketId: null, conversationId: 'C1', reason: 'angry customer', queue: 'tier-2', agentId: null },
-      { type: 'human.work', eventId: null, at: NOW, ticketId: 'T1', conversationId: null, seconds: 90, agentId: 'ana', costUsd: 1.25 },
-      { type: 'ticket.resolved', eventId: null, at: NOW, ticketId: 'T1', conversationId: null, by: 'human', confirmed: true },
-      { type: 'ticket.reopened', eventId: 'e-6', at: NOW, ticketId: null, conversationId: 'C1' },
-      { type: 'cost.fixed', eventId: null, at: NOW, amountUsd: 100, from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 11, 1),
+      { type: 'handoff', eventId: null, at: NOW, atDefaulted: true, ticketId: null, conversationId: 'C1', reason: 'angry customer', queue: 'tier-2', agentId: null },
+      { type: 'human.work', eventId: null, at: NOW, atDefaulted: true, ticketId: 'T1', conversationId: null, seconds: 90, agentId: 'ana', costUsd: 1.25 },
+      { type: 'ticket.resolved', eventId: null, at: NOW, atDefaulted: true, ticketId: 'T1', conversationId: null, by: 'human', confirmed: true },
+      { type: 'ticket.reopened', eventId: 'e-6', at: NOW, atDefaulted: true, ticketId: null, conversationId: 'C1' },
+      { type: 'cost.fixed', eventId: null, at: NOW, atDefaulted: true, amountUsd: 100, from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 11, 1),
         appliesTo: 'shared', category: null, note: 'licence' },
     ]);
   });
@@ -42,7 +42,10 @@ describe('validateEvents', () => {
 
   it('ignores unknown fields (webhooks send more than needed)', () => {
     const result = validate({ type: 'ticket.opened', ticketId: 'T1', priority: 'high', nested: { x: 1 } });
-    expect(result.ok && result.events[0]).toEqual({ type: 'ticket.opened', eventId: null, at: NOW, ticketId: 'T1', category: null, channel: null, customerId: null });
+    expect(result.ok && result.events[0]).toEqual({ type: 'ticket.opened', eventId: null, at: NOW, atDefaulted: true, ticketId: 'T1',
+      category: null, channel: null, customerId: null });
+    // ... and names them, so that a misspelt optional field is not lost in silence.
+    expect(result.ok && result.warnings.map((w) => w.field)).toEqual(['priority', 'nested']);
   });
 
   it('rejects the batch at the first invalid event, naming its index and field', () => {
@@ -94,6 +97,6 @@ describe('validateEvents', () => {
   });
 
   it('accepts an empty batch', () => {
-    expect(validate([])).toEqual({ ok: true, events: [] });
+    expect(validate([])).toEqual({ ok: true, events: [], warnings: [] });
   });
 });

@@ -76,8 +76,6 @@ export function startBackgroundCheckpoints({ db, path, logger, intervalMs = 100,
     eval: true,
     workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, intervalMs },
   });
-  // The worker must not keep a process alive that has nothing else to do.
-  worker.unref();
   let stopped = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (message: { error?: string; code?: string }) => {
@@ -89,6 +87,10 @@ export function startBackgroundCheckpoints({ db, path, logger, intervalMs = 100,
     logger.warn('background WAL checkpoints stopped; the ledger checkpoints its WAL itself', { error: error.message });
     restore();
   });
+  // The worker must not keep a process alive that has nothing else to do. Last: a 'message'
+  // listener added after `unref()` references the worker's port again, and a script that is done
+  // would never exit.
+  worker.unref();
   return {
     async stop() {
       if (stopped) return;

@@ -122,7 +122,8 @@ const statements = perConnection((db) => {
     unstableFresh: db.prepare(`INSERT OR IGNORE INTO temp.facts_tickets (ticket_id)
       SELECT ticket_id FROM temp.facts_fresh WHERE last_at >= @to AND opened_at < @to`),
     readClasses: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
-        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds)
+        SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
+        TOTAL(human_rated_usd)
       FROM main.report_ticket_facts INDEXED BY report_ticket_facts_classes WHERE ${KEPT_IN_WINDOW}
       GROUP BY category, channel, key_day, outcome`).raw(),
     readClassModels: db.prepare(`SELECT model, ${SUM_SPEND}
@@ -238,7 +239,7 @@ export function updateKeptTickets(db: Database): void {
  * calls and events (the SQL that fills the kept tickets, over the whole ledger), without reading
  * or changing what is kept: what reports are checked against.
  */
-export function foldTicketFacts(db: Database, { window, humanHourlyRate }: { window: TimeWindow; humanHourlyRate: number }): TicketFacts[] {
+export function foldTicketFacts(db: Database, { window, humanHourlyRate = null }: { window: TimeWindow; humanHourlyRate?: number | null }): TicketFacts[] {
   statements(db);
   const rows = db.prepare(ticketFactsSql({ restricted: false })).raw().all({ from: window.from, to: window.to }) as unknown[][];
   return rows.map((row) => factsRowToTicket(row, humanHourlyRate));
@@ -262,7 +263,7 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  */
 export function readReportTickets(
   db: Database,
-  { window, humanHourlyRate, classes = true }: { window: TimeWindow; humanHourlyRate: number; classes?: boolean },
+  { window, humanHourlyRate = null, classes = true }: { window: TimeWindow; humanHourlyRate?: number | null; classes?: boolean },
 ): { tickets: ReportTickets; install: () => void } {
   if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
   const s = statements(db);

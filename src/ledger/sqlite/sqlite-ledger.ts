@@ -12,6 +12,8 @@ import type { RecordEventsResult, ReportInputOptions, TicketLedger } from '../ti
 import type { CprEvent } from '../../tickets/types.js';
 import type { ReportInput } from '../../reports/types.js';
 import { insertEvents, loadReportInput } from './ticket-store.js';
+import { valueToAdopt, type LedgerSetting, type SettingName, type SettingsLedger } from '../settings.js';
+import { readSettings, writeSetting } from './settings-store.js';
 
 /** Options of {@link openSqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -41,7 +43,7 @@ const FILE_CHECK_INTERVAL_MS = 1_000;
  * (not of the machine), which is the promise the proxy makes: a call is committed before the
  * client receives the end of its response.
  */
-export class SqliteLedger implements CallLedger, TicketLedger {
+export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
   readonly #calls: CallStore;
   readonly #path: string | undefined;
   readonly #identity: { dev: number; ino: number } | undefined;
@@ -116,6 +118,30 @@ export class SqliteLedger implements CallLedger, TicketLedger {
 
   async reportInput(options: ReportInputOptions): Promise<ReportInput> {
     return loadReportInput(this.db, options);
+  }
+
+  async readSettings(name?: SettingName): Promise<LedgerSetting[]> {
+    return readSettings(this.db, name);
+  }
+
+  async writeSetting(setting: LedgerSetting): Promise<void> {
+    this.#assertFile();
+    writeSetting(this.db, setting);
+  }
+
+  /**
+   * Makes `value` the ledger's value of `name` by the rule of {@link valueToAdopt} (since always
+   * when it has none; from `now` when the one in effect differs). Returns what was stored, or
+   * `null` when the ledger already had it.
+   */
+  adoptSetting({ name, value, now }: { name: SettingName; value: number; now: number }): LedgerSetting | null {
+    this.#assertFile();
+    // Read and write under the write lock: two processes started at once agree on one value.
+    return this.db.transaction(() => {
+      const adopted = valueToAdopt(readSettings(this.db, name), { name, value, now });
+      if (adopted !== null) writeSetting(this.db, adopted);
+      return adopted;
+    }).immediate();
   }
 
   async ping(): Promise<void> {

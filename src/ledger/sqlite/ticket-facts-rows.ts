@@ -20,7 +20,7 @@ const SPEND_COLUMNS = ['calls', 'unpriced', 'estimated', 'input_tokens', 'cached
 
 /** The columns of `report_ticket_facts`, in order. */
 export const KEPT_COLUMNS = ['ticket_id', 'opened_at', 'last_at', 'key_time', 'key_day', 'outcome', 'category', 'channel',
-  'conversations', 'with_calls', ...SPEND_COLUMNS, 'human_cost_usd', 'human_unpriced_seconds'] as const;
+  'conversations', 'with_calls', ...SPEND_COLUMNS, 'human_cost_usd', 'human_unpriced_seconds', 'human_rated_usd'] as const;
 
 /** The columns of `report_ticket_models`, in order. */
 export const KEPT_MODEL_COLUMNS = ['ticket_id', 'model', 'key_time', 'last_at', ...SPEND_COLUMNS] as const;
@@ -31,9 +31,13 @@ const AI_HANDLED = 2;
 const ESCALATED = 4;
 const REOPENED = 8;
 const FIRST_CONTACT = 16;
+const WITHOUT_ACTIVITY = 32;
 
-/** A facts row as {@link TicketFacts}, human work priced at `humanHourlyRate`. */
-export function factsRowToTicket(row: unknown[], humanHourlyRate: number): TicketFacts {
+/**
+ * A facts row as {@link TicketFacts}: human work without an amount priced at `humanHourlyRate`
+ * when a report gives one, else (`null`) at the ledger's rates in effect when it was done.
+ */
+export function factsRowToTicket(row: unknown[], humanHourlyRate: number | null): TicketFacts {
   return {
     ticketId: row[0] as string,
     category: row[1] as string | null,
@@ -42,31 +46,34 @@ export function factsRowToTicket(row: unknown[], humanHourlyRate: number): Ticke
     conversations: row[5] as number,
     conversationsWithLlmCalls: row[6] as number,
     llm: row[7] === null ? [] : byModel(JSON.parse(row[7] as string) as unknown[][]),
-    humanCostUsd: humanCost(row[8] as number, row[9] as number, humanHourlyRate),
+    humanCostUsd: humanCost({ explicitUsd: row[8] as number, unpricedSeconds: row[9] as number, ratedUsd: row[13] as number,
+      humanHourlyRate }),
     handoffs: row[10] as number,
     statusChanges: parseChanges(row[11]),
+    withoutActivity: row[12] === 1,
   };
 }
 
 /** A facts row (as of every fact) as the kept rows of its ticket: `report_ticket_facts`'s, and one `report_ticket_models` row per model. */
 export function factsRowToKept(row: unknown[]): { ticket: unknown[]; models: unknown[][] } {
-  const facts = factsRowToTicket(row, 0);
+  const facts = factsRowToTicket(row, null);
   const lastAt = row[4] as number;
   const c = classifyTicket(facts, ticketStatus(facts.statusChanges, Number.POSITIVE_INFINITY));
   const outcome = (c.resolved ? RESOLVED : 0) | (c.aiHandled ? AI_HANDLED : 0) | (c.escalated ? ESCALATED : 0)
-    | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0);
+    | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0) | (c.withoutActivity ? WITHOUT_ACTIVITY : 0);
   return {
     ticket: [facts.ticketId, facts.openedAt, lastAt, c.keyTime, c.keyTime - (c.keyTime % DAY), outcome, facts.category, facts.channel, facts.conversations,
-      facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9]],
+      facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9], row[13]],
     models: facts.llm.map((m) => [facts.ticketId, m.model, c.keyTime, lastAt, ...spendValues(m)]),
   };
 }
 
 /**
  * A class row, `[category, channel, day, outcome, tickets, conversations, withCalls, ...spend,
- * humanCostUsd, humanUnpricedSeconds]`, as a {@link TicketClass}.
+ * humanCostUsd, humanUnpricedSeconds, humanRatedUsd]`, as a {@link TicketClass} (human work priced
+ * as {@link factsRowToTicket} prices it).
  */
-export function classRowToClass(r: unknown[], humanHourlyRate: number): TicketClass {
+export function classRowToClass(r: unknown[], humanHourlyRate: number | null): TicketClass {
   const outcome = r[3] as number;
   return {
     category: r[0] as string | null,
@@ -77,11 +84,13 @@ export function classRowToClass(r: unknown[], humanHourlyRate: number): TicketCl
     escalated: (outcome & ESCALATED) !== 0,
     reopened: (outcome & REOPENED) !== 0,
     firstContact: (outcome & FIRST_CONTACT) !== 0,
+    withoutActivity: (outcome & WITHOUT_ACTIVITY) !== 0,
     tickets: r[4] as number,
     conversations: r[5] as number,
     conversationsWithLlmCalls: r[6] as number,
     llm: toModelSpend(['', ...r.slice(7, 15)]),
-    humanCostUsd: humanCost(r[15] as number, r[16] as number, humanHourlyRate),
+    humanCostUsd: humanCost({ explicitUsd: r[15] as number, unpricedSeconds: r[16] as number, ratedUsd: r[17] as number,
+      humanHourlyRate }),
   };
 }
 
@@ -98,8 +107,10 @@ function spendValues(s: LlmSpend): number[] {
   return [s.calls, s.unpricedCalls, s.estimatedCalls, s.inputTokens, s.cachedInputTokens, s.outputTokens, s.reasoningTokens, s.costUsd];
 }
 
-function humanCost(explicitUsd: number, unpricedSeconds: number, humanHourlyRate: number): number {
-  return explicitUsd + (unpricedSeconds * humanHourlyRate) / 3600;
+/** Explicit amounts, plus work without one at the report's rate when given, else at the ledger's rates (`ratedUsd`). */
+function humanCost({ explicitUsd, unpricedSeconds, ratedUsd, humanHourlyRate }:
+  { explicitUsd: number; unpricedSeconds: number; ratedUsd: number; humanHourlyRate: number | null }): number {
+  return explicitUsd + (humanHourlyRate === null ? ratedUsd : (unpricedSeconds * humanHourlyRate) / 3600);
 }
 
 /** A ticket's per-conversation spend entries, summed by model. */

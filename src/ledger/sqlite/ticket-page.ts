@@ -27,8 +27,12 @@ const CUSTOMER_SQL = {
   value: 'AND ticket_id IN (SELECT ticket_id FROM tickets WHERE customer_id = @customer)',
   none: 'AND ticket_id NOT IN (SELECT ticket_id FROM tickets WHERE customer_id IS NOT NULL)',
 };
-/** A kept row's loaded cost, as `loadedCost()` computes it, with the window's shares as parameters: the sort key. */
-const LOADED_SQL = `(cost_usd + human_cost_usd + human_unpriced_seconds * @rate / 3600.0
+/**
+ * A kept row's loaded cost, as `loadedCost()` computes it, with the window's shares as parameters:
+ * the sort key. Human work without an amount at the rate given (`@rate`), else (NULL) at the
+ * ledger's rates in effect when it was done (`human_rated_usd`), as `factsRowToTicket` prices it.
+ */
+const LOADED_SQL = `(cost_usd + human_cost_usd + IIF(@rate IS NULL, human_rated_usd, human_unpriced_seconds * @rate / 3600.0)
   + CASE WHEN outcome & 2 = 0 THEN @shareHumanOnly WHEN outcome & 4 <> 0 THEN @shareEscalated ELSE @shareContained END)`;
 const ORDER_SQL = {
   'cost desc': `${LOADED_SQL} DESC, ticket_id`,
@@ -36,7 +40,8 @@ const ORDER_SQL = {
   'time desc': 'key_time DESC, ticket_id',
   'time asc': 'key_time ASC, ticket_id',
 } as const;
-const ROW_COLUMNS = 'ticket_id, key_time, outcome, category, channel, conversations, calls, unpriced, cost_usd, human_cost_usd, human_unpriced_seconds';
+const ROW_COLUMNS = `ticket_id, key_time, outcome, category, channel, conversations, calls, unpriced, cost_usd, human_cost_usd,
+  human_unpriced_seconds, human_rated_usd`;
 
 const statements = perConnection((db) => ({
   pages: new Map<string, { page: Statement; count: Statement }>(),
@@ -73,7 +78,7 @@ type Candidate = Omit<TicketRow, 'customerId' | 'openedAt'> & { openedAtMs?: num
  * readTicketPage(db, ticketShares(input), { window, humanHourlyRate: 40, path: 'escalated', limit: 20, offset: 0 });
  */
 export function readTicketPage(db: Database, shares: TicketShares, options: TicketPageOptions, counts?: Map<string, number>): TicketPage {
-  const { window, humanHourlyRate, sort = 'cost', order = 'desc', limit, offset } = options;
+  const { window, humanHourlyRate = null, sort = 'cost', order = 'desc', limit, offset } = options;
   const s = statements(db);
   const where = [
     options.path === undefined ? '' : PATH_SQL[options.path],
@@ -160,14 +165,14 @@ function candidate(d: Direct, { shares, sort }: { shares: TicketShares; sort: 'c
 }
 
 /** A kept row (`ROW_COLUMNS`) as a candidate; human work without an amount priced as `factsRowToTicket` does. */
-function keptCandidate(r: unknown[], { shares, sort, humanHourlyRate }: { shares: TicketShares; sort: 'cost' | 'time'; humanHourlyRate: number }): Candidate {
+function keptCandidate(r: unknown[], { shares, sort, humanHourlyRate }: { shares: TicketShares; sort: 'cost' | 'time'; humanHourlyRate: number | null }): Candidate {
   const outcome = r[2] as number;
   return candidate({
     ticketId: r[0] as string, keyTime: r[1] as number,
     path: pathOf({ aiHandled: (outcome & AI_HANDLED) !== 0, escalated: (outcome & ESCALATED) !== 0 }),
     resolved: (outcome & RESOLVED) !== 0, category: r[3] as string | null, channel: r[4] as string | null,
     conversations: r[5] as number, llmCalls: r[6] as number, unpricedLlmCalls: r[7] as number, llmCostUsd: r[8] as number,
-    humanCostUsd: (r[9] as number) + ((r[10] as number) * humanHourlyRate) / 3600,
+    humanCostUsd: (r[9] as number) + (humanHourlyRate === null ? r[11] as number : ((r[10] as number) * humanHourlyRate) / 3600),
   }, { shares, sort });
 }
 

@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { CprEvent } from '../../tickets/types.js';
+import { eventContentHash } from '../../tickets/event-content-hash.js';
+import type { EventConflict, RecordEventsResult, ReportInputOptions } from '../ticket-ledger.js';
+import { DEFAULT_HUMAN_HOURLY_RATE, type RateSchedule } from '../settings.js';
+import { readSettings } from './settings-store.js';
 import type { TimeWindow } from '../ledger.js';
 import { perConnection } from './per-connection.js';
 import type { FixedCost, ReportInput } from '../../reports/types.js';
@@ -7,16 +11,13 @@ import { readReportTickets, updateKeptTickets } from './report-cache.js';
 import { SPEND_COLUMNS } from './ticket-facts-sql.js';
 import { toModelSpend } from './ticket-facts-rows.js';
 
-/** Counts of {@link insertEvents}. */
-export interface InsertEventsResult {
-  accepted: number;
-  /** Events skipped because their `eventId` was already stored (or came earlier in the batch). */
-  duplicates: number;
-}
+/** Counts of {@link insertEvents}: the ledger's {@link RecordEventsResult}. */
+export type InsertEventsResult = RecordEventsResult;
 
 const statements = perConnection((db) => ({
-    event: db.prepare(`INSERT INTO events (event_id, type, at, body) VALUES (?, ?, ?, ?)
+    event: db.prepare(`INSERT INTO events (event_id, type, at, body, content_hash) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (event_id) DO NOTHING`),
+    storedHash: db.prepare('SELECT content_hash FROM events WHERE event_id = ?').pluck(),
     // Attributes merge: the value of the latest event (by time, then arrival) that has one wins.
     ticket: db.prepare(`INSERT INTO tickets (ticket_id, opened_at, category, category_at, channel, channel_at,
         customer_id, customer_id_at)
@@ -50,21 +51,31 @@ type Statements = ReturnType<typeof statements>;
 
 /**
  * Stores validated events in ONE transaction: the whole batch or, when anything fails, nothing.
- * An event whose `eventId` is already stored, or came earlier in the same batch, is skipped
- * and counted as a duplicate.
+ * An event whose `eventId` is already stored, or came earlier in the same batch, is skipped:
+ * counted as a duplicate when its content is the stored one's (see {@link eventContentHash}),
+ * listed as a conflict, with its index in `events`, when it is not.
  */
 export function insertEvents(db: Database, events: readonly CprEvent[]): InsertEventsResult {
   const s = statements(db);
   return db.transaction((): InsertEventsResult => {
     let accepted = 0;
-    for (const event of events) {
-      const info = s.event.run(event.eventId, event.type, event.at, JSON.stringify(event));
-      if (info.changes === 0) continue;
+    let duplicates = 0;
+    const conflicts: EventConflict[] = [];
+    for (const [index, event] of events.entries()) {
+      const hash = eventContentHash(event);
+      const info = s.event.run(event.eventId, event.type, event.at, JSON.stringify(event), hash);
+      if (info.changes === 0) {
+        // Events stored before hashes were kept have none: a repeat of one counts as a duplicate, as it did.
+        const stored = s.storedHash.get(event.eventId) as string | null;
+        if (stored === null || stored === hash) duplicates += 1;
+        else conflicts.push({ index, eventId: event.eventId! });
+        continue;
+      }
       accepted += 1;
       const seq = Number(info.lastInsertRowid);
       store(s, event, seq);
     }
-    return { accepted, duplicates: events.length - accepted };
+    return { accepted, duplicates, conflicts };
   })();
 }
 
@@ -96,12 +107,8 @@ function store(s: Statements, event: CprEvent, seq: number): void {
   }
 }
 
-/** Options of {@link loadReportInput}. */
-export interface LoadReportInputOptions {
-  window: TimeWindow;
-  /** USD per hour for human work recorded without an amount. */
-  humanHourlyRate: number;
-}
+/** Options of {@link loadReportInput}: the ledger's {@link ReportInputOptions}. */
+export type LoadReportInputOptions = ReportInputOptions;
 
 /**
  * Reads what {@link computeReport} needs for one window, as of its end: one row per ticket
@@ -111,21 +118,37 @@ export interface LoadReportInputOptions {
  */
 export function loadReportInput(db: Database, { window, humanHourlyRate }: LoadReportInputOptions): ReportInput {
   const params = { from: window.from, to: window.to };
+  const override = humanHourlyRate ?? null;
   // Kept tickets first, so that the report reads them summed by class rather than one by one.
   updateKeptTickets(db);
   let installRefresh = (): void => {};
   const input = db.transaction((): ReportInput => {
-    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate });
+    const { tickets, install } = readReportTickets(db, { window, humanHourlyRate: override });
+    const rates = hourlyRates(db, { to: window.to, override });
     installRefresh = install;
     const unattributed = (db.prepare(UNATTRIBUTED_SQL).raw().all(params) as unknown[][]).map(toModelSpend);
     const fixedCosts = (db.prepare(FIXED_COSTS_SQL).raw().all(params) as unknown[][]).map((r): FixedCost => ({
       amountUsd: r[0] as number, from: r[1] as number, to: r[2] as number,
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
-    return { window: { from: window.from, to: window.to }, humanHourlyRate, ...tickets, unattributed, fixedCosts };
+    return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
+      humanHourlyRates: rates, ...tickets, unattributed, fixedCosts };
   })();
   installRefresh();
   return input;
+}
+
+/**
+ * The hourly rates a report prices human work at: the one it was given, else the ledger's rates
+ * that took effect before its end, else the default. The last is the rate in effect at the end.
+ */
+function hourlyRates(db: Database, { to, override }: { to: number; override: number | null }): RateSchedule {
+  if (override !== null) return { source: 'report', rates: [{ from: null, usdPerHour: override }] };
+  const rates = readSettings(db, 'human-hourly-rate').filter((s) => (s.effectiveFrom ?? Number.NEGATIVE_INFINITY) < to);
+  if (rates.length === 0) return { source: 'default', rates: [{ from: null, usdPerHour: DEFAULT_HUMAN_HOURLY_RATE }] };
+  // Work before the first rate set from a date on is priced at the default: the schedule says so.
+  const before = rates[0]!.effectiveFrom === null ? [] : [{ from: null, usdPerHour: DEFAULT_HUMAN_HOURLY_RATE }];
+  return { source: 'ledger', rates: [...before, ...rates.map((s) => ({ from: s.effectiveFrom, usdPerHour: s.value }))] };
 }
 
 /** Calls in [@from, @to) with neither conversation nor ticket, per model. */

@@ -4,6 +4,7 @@ import { loadedCost } from '../../reports/compute-report.js';
 import type { TicketShares } from '../../reports/compute-report.js';
 import { money } from '../../reports/figures.js';
 import { ticketStatus } from '../../tickets/ticket-status.js';
+import { DEFAULT_HUMAN_HOURLY_RATE } from '../settings.js';
 import type { TicketTimeline, TicketTimelineOptions, TimelineEntry } from '../ticket-explorer.js';
 import { perConnection } from './per-connection.js';
 import { EXPAND_TICKETS_SQL } from './report-cache.js';
@@ -33,10 +34,16 @@ UNION ALL
 SELECT ${CALL_COLUMNS} FROM llm_calls g WHERE g.conversation_id IS NULL AND g.ticket_id = @ticket AND g.started_at < @to
 ORDER BY 1, 2 LIMIT @limit`;
 
-/** The columns of a timeline event: `at, seq, kind, conversation_id, reason, queue, agent_id, seconds, cost_usd, resolved_by, confirmed`. */
-const HANDOFF_COLUMNS = "h.at, h.seq, 'handoff', h.conversation_id, h.reason, h.queue, h.agent_id, NULL, NULL, NULL, 0";
-const WORK_COLUMNS = "w.at, w.seq, 'human-work', w.conversation_id, NULL, NULL, w.agent_id, w.seconds, w.cost_usd, NULL, 0";
-const STATUS_COLUMNS = 's.at, s.seq, s.kind, s.conversation_id, NULL, NULL, NULL, NULL, NULL, s.resolved_by, s.confirmed';
+/**
+ * The columns of a timeline event: `at, seq, kind, conversation_id, reason, queue, agent_id,
+ * seconds, cost_usd, resolved_by, confirmed, hourly_rate`; `hourly_rate`: for human work, the
+ * ledger's rate in effect when it was done, else the default (as the facts SQL prices it).
+ */
+const HANDOFF_COLUMNS = "h.at, h.seq, 'handoff', h.conversation_id, h.reason, h.queue, h.agent_id, NULL, NULL, NULL, 0, NULL";
+const WORK_COLUMNS = `w.at, w.seq, 'human-work', w.conversation_id, NULL, NULL, w.agent_id, w.seconds, w.cost_usd, NULL, 0,
+  IFNULL((SELECT r.value FROM ledger_settings r WHERE r.name = 'human-hourly-rate' AND r.effective_from <= w.at
+           ORDER BY r.effective_from DESC LIMIT 1), ${DEFAULT_HUMAN_HOURLY_RATE})`;
+const STATUS_COLUMNS = 's.at, s.seq, s.kind, s.conversation_id, NULL, NULL, NULL, NULL, NULL, s.resolved_by, s.confirmed, NULL';
 
 /**
  * Handoffs, human work and status changes named by the ticket, or by a conversation that is the
@@ -85,8 +92,10 @@ const statements = perConnection((db) => {
  * @example
  * readTicketTimeline(db, ticketShares(input), { ticketId: 'T-1042', window, humanHourlyRate: 40 });
  */
-export function readTicketTimeline(db: Database, shares: TicketShares, { ticketId, window, humanHourlyRate }: TicketTimelineOptions): TicketTimeline | null {
+export function readTicketTimeline(db: Database, shares: TicketShares, { ticketId, window, humanHourlyRate: given }: TicketTimelineOptions): TicketTimeline | null {
   const s = statements(db);
+  // `null`: the ledger's rates, as the report prices human work (see `factsRowToTicket`).
+  const humanHourlyRate = given ?? null;
   return db.transaction((): TicketTimeline | null => {
     s.clearTickets.run();
     s.clearConversations.run();
@@ -141,14 +150,15 @@ function callEntry(r: unknown[]): TimelineEntry {
   };
 }
 
-function eventEntry(r: unknown[], humanHourlyRate: number): TimelineEntry {
+/** An event row (`EVENTS_SQL`); human work without an amount at `humanHourlyRate` when given, else at the ledger's rate of its time. */
+function eventEntry(r: unknown[], humanHourlyRate: number | null): TimelineEntry {
   const kind = r[2] as 'handoff' | 'human-work' | 'resolved' | 'reopened';
   const base: TimelineEntry = { at: '', kind, conversationId: r[3] as string | null };
   if (kind === 'handoff') return { ...base, reason: r[4] as string | null, queue: r[5] as string | null, agentId: r[6] as string | null };
   if (kind === 'human-work') {
     const seconds = r[7] as number;
     const explicit = r[8] as number | null;
-    return { ...base, agentId: r[6] as string | null, seconds, costUsd: money(explicit ?? (seconds * humanHourlyRate) / 3600) };
+    return { ...base, agentId: r[6] as string | null, seconds, costUsd: money(explicit ?? (seconds * (humanHourlyRate ?? r[11] as number)) / 3600) };
   }
   if (kind === 'resolved') return { ...base, by: r[9] as 'ai' | 'human', confirmed: r[10] === 1 };
   return base;

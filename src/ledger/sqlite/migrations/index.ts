@@ -3,9 +3,10 @@ import { llmCalls } from './001-llm-calls.js';
 import { tickets } from './002-tickets.js';
 import { reportCache } from './003-report-cache.js';
 import { oneConversationIndex } from './004-one-conversation-index.js';
+import { ledgerSettings } from './005-ledger-settings.js';
 import { ticketsByCustomer } from './009-tickets-by-customer.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ticketsByCustomer];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, ticketsByCustomer];
 
 export type { Migration } from './migration.js';
