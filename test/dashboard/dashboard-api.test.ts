@@ -4,6 +4,7 @@ import { startServer, type CprServer } from '../../src/server/start-server.js';
 import type { TicketPage, TicketTimeline } from '../../src/ledger/ticket-explorer.js';
 import type { TrendSeries } from '../../src/reports/trend-series.js';
 import type { Report } from '../../src/reports/types.js';
+import { writeSetting } from '../../src/ledger/sqlite/settings-store.js';
 import { openMigrated } from '../support/open-test-db.js';
 import { tempDir } from '../support/temp-dir.js';
 import { HUMAN_HOURLY_RATE, WINDOW_ISO, at, loadScenario } from '../reports/cpr-scenario-fixture.js';
@@ -222,5 +223,79 @@ describe('the admin token', () => {
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/dashboard');
     expect((await fetch(`${cpr.url}/dashboard/vendor/chart.umd.min.js`)).headers.get('content-type')).toMatch(/javascript/);
+  });
+});
+
+describe('the ticket list and timelines at the ledger\'s dated hourly rates', () => {
+  /*
+   * The scenario with the ledger's rate at 40 USD/h since always and 60 from Oct 6: work without
+   * an amount done from Oct 6 on costs half as much again. T3's 1800 s (Oct 4) stay 20.00; T5's
+   * 3600 s (Oct 6 10:00) are 60.00 (+20), T6's 900 s (Oct 7) 15.00 (+5), T9's 1350 s (Oct 15)
+   * 22.50 (+7.50); T4's 7.50 is an explicit amount. Total 461.17 + 32.50 = 493.67. Loaded:
+   * T5 60 + 11 = 71, T9 .50 + 22.50 + 42.13 = 65.13, T3 62.53, T4 50.23, ..., T6 15 + 11 = 26.
+   */
+  let dated: CprServer;
+  const getDated = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${dated.url}/api/${path}`);
+    expect(res.status, `${path}: ${res.status}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const allTickets = async (query = ''): Promise<TicketPage['tickets']> =>
+    [...(await getDated<TicketPage>(`tickets?${window}&limit=6${query}`)).tickets,
+      ...(await getDated<TicketPage>(`tickets?${window}&limit=6&offset=6${query}`)).tickets];
+
+  beforeAll(async () => {
+    const db = openMigrated(dir.file('dated.db'));
+    loadScenario(db);
+    writeSetting(db, { name: 'human-hourly-rate', effectiveFrom: null, value: 40, setAt: at(1) });
+    writeSetting(db, { name: 'human-hourly-rate', effectiveFrom: at(6), value: 60, setAt: at(1) });
+    db.close();
+    dated = await startServer({ port: 0, db: dir.file('dated.db'), env: {}, logger: silentLogger, now: () => at(31, 23) });
+  });
+  afterAll(async () => {
+    await dated?.close();
+  });
+
+  it('gives each ticket the loaded cost the report sums, in the report\'s and the kept tickets\' reading alike', async () => {
+    const report = await getDated<Report>(`report?${window}`);
+    expect(report.humanHourlyRates).toEqual({ source: 'ledger', rates: [{ from: null, usdPerHour: 40 }, { from: '2026-10-06T00:00:00.000Z', usdPerHour: 60 }] });
+    expect(report.totals.totalCostUsd).toBeCloseTo(493.67, 8);
+    expect(report.unallocatedCostUsd).toBe(0);
+    // Twice: the first reading folds the tickets, the second reads them as kept.
+    for (const round of [1, 2]) {
+      const rows = await allTickets();
+      expect(rows.map((t) => t.ticketId).slice(0, 4), `round ${round}`).toEqual(['T5', 'T9', 'T3', 'T4']);
+      const cost = (id: string) => rows.find((t) => t.ticketId === id)!;
+      expect(cost('T5').humanCostUsd).toBeCloseTo(60, 8);
+      expect(cost('T5').loadedCostUsd).toBeCloseTo(71, 8);
+      expect(cost('T9').loadedCostUsd).toBeCloseTo(65.13, 8);
+      expect(cost('T3').loadedCostUsd).toBeCloseTo(62.53, 8);
+      expect(cost('T6').loadedCostUsd).toBeCloseTo(26, 8);
+      expect(rows.reduce((sum, t) => sum + t.loadedCostUsd, 0)).toBeCloseTo(report.totals.totalCostUsd, 8);
+    }
+  });
+
+  it('prices each piece of human work in a timeline at the rate in effect when it was done', async () => {
+    const t9 = await getDated<TicketTimeline>(`tickets/T9?${window}`);
+    expect(t9.entries.find((e) => e.kind === 'human-work')).toMatchObject({ seconds: 1350, costUsd: 22.5 }); // Oct 15, at 60
+    expect(t9.cost.humanCostUsd).toBeCloseTo(22.5, 8);
+    expect(t9.cost.loadedCostUsd).toBeCloseTo(65.13, 8);
+    const t3 = await getDated<TicketTimeline>(`tickets/T3?${window}`);
+    expect(t3.entries.find((e) => e.kind === 'human-work')).toMatchObject({ seconds: 1800, costUsd: 20 }); // Oct 4, at 40
+    expect(t3.cost.loadedCostUsd).toBeCloseTo(62.53, 8);
+  });
+
+  it('prices everything at the rate given with humanHourlyRate, as the report does', async () => {
+    const report = await getDated<Report>(`report?${window}&humanHourlyRate=40`);
+    expect(report.totals.totalCostUsd).toBeCloseTo(461.17, 8);
+    const rows = await allTickets('&humanHourlyRate=40');
+    expect(rows.map((t) => t.ticketId)).toEqual(COSTLIEST_FIRST.map(([id]) => id));
+    rows.forEach((row, i) => expect(row.loadedCostUsd, row.ticketId).toBeCloseTo(COSTLIEST_FIRST[i]![1], 8));
+    const t9 = await getDated<TicketTimeline>(`tickets/T9?${window}&humanHourlyRate=40`);
+    expect(t9.entries.find((e) => e.kind === 'human-work')).toMatchObject({ costUsd: 15 });
+    expect(t9.cost.loadedCostUsd).toBeCloseTo(57.63, 8);
+    const res = await fetch(`${dated.url}/api/tickets?${window}&humanHourlyRate=-5`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('humanHourlyRate');
   });
 });
