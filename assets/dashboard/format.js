@@ -1,13 +1,43 @@
 // How numbers read on the page: money in USD, rates in %, changes against the previous window.
 
-const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const usd4 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 4, maximumFractionDigits: 4 });
 const count = new Intl.NumberFormat('en-US');
 
-/** `$1,234.57`; amounts under a dollar keep 4 decimals (`$0.0016`); `null` or missing is `n/a`. */
+/**
+ * Money by the reports' one rule (`formatUsd` of src/reports/format-values.ts, which
+ * test/dashboard/page-format.test.ts holds this to): cents from a dollar up (`$1,234.50`); under a
+ * dollar, two significant digits and at least cents (`$0.40`, `$0.089`, `$0.0016`); under $0.0001,
+ * `<$0.0001`. `null` or missing is `n/a`.
+ */
 export function money(value) {
   if (value === null || value === undefined) return 'n/a';
-  return Math.abs(value) < 1 && value !== 0 ? usd4.format(value) : usd2.format(value);
+  const abs = Math.abs(value);
+  const sign = value < 0 ? '-' : '';
+  if (abs === 0) return '$0.00';
+  if (abs < 0.0001) return value < 0 ? '>-$0.0001' : '<$0.0001';
+  // Rounded first, so that 0.0999 reads $0.10 and 0.996 reads $1.00.
+  const rounded = abs < 1 ? Number(abs.toPrecision(2)) : abs;
+  if (rounded >= 1) return `${sign}$${rounded.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `${sign}$${rounded.toFixed(Math.max(2, 1 - Math.floor(Math.log10(rounded))))}`;
+}
+
+/** `2026-01-01` for a UTC midnight, else `2026-01-01 09:30 UTC`. */
+function since(iso) {
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/**
+ * The hourly rate(s) the report priced human work without an amount at, and where they come
+ * from, as every report format says it (`hourlyRatesText` of src/reports/hourly-rates-text.ts).
+ * A report without `humanHourlyRates` (an older cpr-meter) has its one rate.
+ */
+export function hourlyRates(report) {
+  if (report.humanHourlyRates === undefined) return `${money(report.humanHourlyRate)}/h`;
+  const { source, rates } = report.humanHourlyRates;
+  if (source === 'report') return `${money(rates[0].usdPerHour)}/h, given for this report instead of the ledger's rates`;
+  if (source === 'default') return `${money(rates[0].usdPerHour)}/h, the default (the ledger has no rate: see cpr-meter settings)`;
+  if (rates.length === 1) return `${money(rates[0].usdPerHour)}/h (the ledger's rate)`;
+  const steps = rates.map((rate) => `${money(rate.usdPerHour)}/h${rate.from === null ? '' : ` from ${since(rate.from)}`}`);
+  return `${steps.join(', ')} (the ledger's rates, each for the work done while it was in effect)`;
 }
 
 /** `45.0%`; `null` is `n/a`. */

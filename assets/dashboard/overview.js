@@ -1,6 +1,6 @@
 // The top-line numbers of the window, each with its change against the previous window of the same length.
 import { tip } from './definitions.js';
-import { change, el, integer, money, percent } from './format.js';
+import { change, el, hourlyRates, integer, money, percent } from './format.js';
 
 /** [figure, label, term, kind, which way is better]. `aiCostPerAiResolutionUsd` and the savings may be absent (older cpr-meter): `n/a`. */
 const CARDS = [
@@ -43,10 +43,15 @@ export function renderOverview(report, { previousLabel }) {
   const baseline = totals.humanBaselineCprUsd;
   document.getElementById('spend-line').replaceChildren(
     `Changes are against ${previousLabel}. Spend: LLM ${money(totals.llmCostUsd)} (unattributed ${money(totals.unattributedLlmCostUsd)}), `
-      + `human work ${money(totals.humanCostUsd)} at ${money(report.humanHourlyRate)}/h unless given, fixed ${money(totals.fixedCostUsd)}; `,
+      + `human work ${money(totals.humanCostUsd)} (work without an amount at ${hourlyRates(report)}), fixed ${money(totals.fixedCostUsd)}; `,
     el('span', { class: 'term', title: tip('unallocated') }, `unallocated ${money(report.unallocatedCostUsd)}`),
     '. ',
     el('span', { class: 'term', title: tip('baseline') }, `Human baseline CPR ${money(baseline ?? null)}`),
     `. ${integer(totals.llmCalls)} LLM calls, ${integer(totals.unpricedLlmCalls)} unpriced, ${integer(totals.estimatedLlmCalls)} with estimated usage.`,
   );
+  // What a reader must know before trusting the numbers: the report's own warnings, as every format prints them.
+  const warnings = report.warnings ?? [];
+  const list = document.getElementById('warnings');
+  list.hidden = warnings.length === 0;
+  list.replaceChildren(...warnings.map((w) => el('li', { 'data-code': w.code }, `WARNING: ${w.message}`)));
 }
