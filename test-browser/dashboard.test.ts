@@ -81,7 +81,12 @@ describe('the dashboard on the hand-computed scenario, behind an admin token', (
     expect(await cell(page, 'costPerResolutionUsd').locator('.value').textContent()).toBe('$57.65');
     expect(await cell(page, 'aiJourneyCostPerResolutionUsd').locator('.value').textContent()).toBe('$55.60');
     expect(await cell(page, 'humanOnlyCostPerResolutionUsd').locator('.value').textContent()).toBe('$72.00');
-    expect(await cell(page, 'naiveAiCostPerResolutionUsd').locator('.value').textContent()).toBe('$0.4000');
+    // Money by the reports' one rule (formatUsd): under a dollar, two significant digits (was $0.4000).
+    expect(await cell(page, 'naiveAiCostPerResolutionUsd').locator('.value').textContent()).toBe('$0.40');
+    // The rate human work was costed at, as every report format says it, and the report's warnings (T4's unpriced call).
+    expect(await page.locator('#spend-line').textContent()).toContain('Human work without an amount costed at $40.00/h, the default (the ledger has no rate: see cpr-meter settings).');
+    expect(report.warnings.length).toBeGreaterThan(0);
+    expect(await page.locator('#warnings li').allTextContents()).toEqual(report.warnings.map((w) => `WARNING: ${w.message}`));
     expect(await cell(page, 'automationRate').locator('.value').textContent()).toBe('50.0%');
     // Against the previous window (Aug 31 - Oct 1): blended 6.70 -> 57.64625 is +760.4%, worse.
     expect(await cell(page, 'costPerResolutionUsd').locator('.change').textContent()).toBe('+760.4%');

@@ -43,11 +43,12 @@ export function renderOverview(report, { previousLabel }) {
   const baseline = totals.humanBaselineCprUsd;
   document.getElementById('spend-line').replaceChildren(
     `Changes are against ${previousLabel}. Spend: LLM ${money(totals.llmCostUsd)} (unattributed ${money(totals.unattributedLlmCostUsd)}), `
-      + `human work ${money(totals.humanCostUsd)} (work without an amount at ${hourlyRates(report)}), fixed ${money(totals.fixedCostUsd)}; `,
+      + `human work ${money(totals.humanCostUsd)}, fixed ${money(totals.fixedCostUsd)}; `,
     el('span', { class: 'term', title: tip('unallocated') }, `unallocated ${money(report.unallocatedCostUsd)}`),
     '. ',
     el('span', { class: 'term', title: tip('baseline') }, `Human baseline CPR ${money(baseline ?? null)}`),
-    `. ${integer(totals.llmCalls)} LLM calls, ${integer(totals.unpricedLlmCalls)} unpriced, ${integer(totals.estimatedLlmCalls)} with estimated usage.`,
+    `. Human work without an amount costed at ${hourlyRates(report)}.`,
+    ` ${integer(totals.llmCalls)} LLM calls, ${integer(totals.unpricedLlmCalls)} unpriced, ${integer(totals.estimatedLlmCalls)} with estimated usage.`,
   );
   // What a reader must know before trusting the numbers: the report's own warnings, as every format prints them.
   const warnings = report.warnings ?? [];
