@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<unknown>> = 
   'in-process': async (options) => (await import('./in-process.js')).runInProcessBenchmark(options),
   stalls: async (options) => (await import('./stalls.js')).runStallsBenchmark(options),
   webhooks: async (options) => (await import('./webhooks.js')).runWebhooksBenchmark(options),
+  dashboard: async (options) => (await import('./dashboard.js')).runDashboardBenchmark(options),
 };
 
 const options = parseOptions(process.argv.slice(2));

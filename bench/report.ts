@@ -9,21 +9,19 @@
  * and event folded). The ledger is generated once and kept in `bench/.cache/` (delete it to
  * generate it again; a new schema migration is applied on open); each run works on a copy.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import type * as BuildReport from '../src/reports/build-report.js';
 import type * as ComputeReport from '../src/reports/compute-report.js';
 import type * as SqliteLedgerModule from '../src/ledger/sqlite/sqlite-ledger.js';
 import type * as TicketStore from '../src/ledger/sqlite/ticket-store.js';
 import { importBuilt } from './support/build.js';
-import { GENERATED_WINDOW, generateActivity, generateLedger, type GeneratedCounts } from './support/generate-ledger.js';
+import { GENERATED_WINDOW, generateActivity } from './support/generate-ledger.js';
+import { ensureReportLedger, sizeOfLedger } from './support/report-ledger.js';
 import type { BenchOptions } from './support/options.js';
 import { saveResults } from './support/results.js';
-import { CACHE_DIR, scratchDir } from './support/scratch.js';
+import { scratchDir } from './support/scratch.js';
 import { median } from './support/stats.js';
 import { printTable, type Cell } from './support/table.js';
-
-/** Bump when the generator changes, so that an old cached ledger is not reused. */
-const GENERATOR_VERSION = 1;
 
 type Variant = 'full' | 'group-by category' | 'group-by day' | 'group-by customer' | 'full, after 10,000 new calls' | 'full, first report of the ledger';
 const VARIANTS: Variant[] = ['full', 'group-by category', 'group-by day', 'group-by customer', 'full, after 10,000 new calls', 'full, first report of the ledger'];
@@ -40,32 +38,8 @@ export async function runReportBenchmark(options: BenchOptions) {
   const { insertEvents } = await importBuilt<typeof TicketStore>('ledger/sqlite/ticket-store.js');
   const { buildReport } = await importBuilt<typeof BuildReport>('reports/build-report.js');
   const { computeReport } = await importBuilt<typeof ComputeReport>('reports/compute-report.js');
-  const scale = options.quick ? 0.1 : 1;
-  const path = `${CACHE_DIR}report-ledger-v${GENERATOR_VERSION}-${scale === 1 ? '1m' : '100k'}.db`;
-  const countsFile = `${path}.json`;
-
-  let counts: GeneratedCounts;
-  if (existsSync(path) && existsSync(countsFile)) {
-    counts = JSON.parse(readFileSync(countsFile, 'utf8')) as GeneratedCounts;
-    process.stdout.write(`report: reusing the generated ledger ${path}\n`);
-  } else {
-    process.stdout.write(`report: generating the ledger (${(1_000_000 * scale).toLocaleString('en-US')} calls, ${(200_000 * scale).toLocaleString('en-US')} tickets) into ${path}\n`);
-    const building = `${path}.building`;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
-    const started = Date.now();
-    const ledger = openSqliteLedger({ path: building });
-    counts = generateLedger(ledger, (events) => insertEvents(ledger.db, events), {
-      tickets: 200_000 * scale,
-      calls: 1_000_000 * scale,
-      progress: (message) => process.stdout.write(`  ${message}\n`),
-    });
-    ledger.db.pragma('wal_checkpoint(TRUNCATE)');
-    await ledger.close();
-    renameSync(building, path);
-    writeFileSync(countsFile, `${JSON.stringify(counts, null, 2)}\n`);
-    process.stdout.write(`  generated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}\n`);
-  }
-  const sizeOf = (file: string) => (statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0)) / 2 ** 20;
+  const { path, counts } = await ensureReportLedger({ quick: options.quick, name: 'report' });
+  const sizeOf = sizeOfLedger;
   const generatedSizeMb = sizeOf(path);
 
   // Reports keep tickets' facts in the ledger between runs (report-cache.ts): measure on a copy,

@@ -91,6 +91,19 @@ export class AuthenticationError extends CprError {
   override readonly type = 'authentication_error';
 }
 
+/** A ticket the ledger knows nothing of (`GET /api/tickets/:id`, `cpr-meter ticket ID`). */
+export class TicketNotFoundError extends CprError {
+  override name = 'TicketNotFoundError' as const;
+  override readonly status = 404;
+  override readonly type = 'not_found_error';
+  readonly ticketId: string;
+
+  constructor(message: string, { ticketId }: { ticketId: string }) {
+    super(message);
+    this.ticketId = ticketId;
+  }
+}
+
 /** The upstream LLM API could not be reached or did not answer in time. */
 export class UpstreamError extends CprError {
   override name = 'UpstreamError' as const;

@@ -52,6 +52,14 @@ export type { GroupBy, HumanBaselineSource, Report, ReportFigures, ReportInput, 
 export { resolveHumanBaseline } from './reports/human-baseline.js';
 export type { HumanBaseline } from './reports/human-baseline.js';
 export type { ReportOptions } from './reports/report-options.js';
+export { ticketShares, loadedCost } from './reports/compute-report.js';
+export type { TicketPath, TicketShares } from './reports/compute-report.js';
+export { trendSeries } from './reports/trend-series.js';
+export type { TrendPoint, TrendSeries } from './reports/trend-series.js';
+export { createSqliteTicketExplorer } from './ledger/sqlite/sqlite-ticket-explorer.js';
+export type {
+  TicketExplorer, TicketPage, TicketPageOptions, TicketRow, TicketTimeline, TicketTimelineOptions, TimelineEntry,
+} from './ledger/ticket-explorer.js';
 
 export { mapZendesk } from './helpdesks/map-zendesk.js';
 export { mapIntercom, FIN_RESOLUTION_STATES } from './helpdesks/map-intercom.js';
@@ -73,5 +81,6 @@ export type { Logger } from './logging/logger.js';
 export {
   CprError, ConfigError, ValidationError, PayloadTooLargeError, AuthenticationError, UpstreamError, LedgerError, toErrorBody,
 } from './errors.js';
+export { TicketNotFoundError } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export { ContextError } from './context/context-error.js';

@@ -5,7 +5,7 @@
  * `bench/.cache/dist/`, leaving the repository's `dist/` alone.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT } from './child.js';
 import { CACHE_DIR } from './scratch.js';
@@ -27,6 +27,8 @@ export function buildSources(): void {
   mkdirSync(BUILD_DIR, { recursive: true });
   // `src/cli/version.ts` reads `../../package.json` from its compiled file: give it one there.
   copyFileSync(`${ROOT}package.json`, `${CACHE_DIR}package.json`);
+  // The dashboard's files are read from `../../assets/dashboard/` of the compiled handler.
+  cpSync(`${ROOT}assets`, `${CACHE_DIR}assets`, { recursive: true });
   const tsc = (args: string[]) => {
     const run = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, ...args, ...TSC_FLAGS], { cwd: ROOT, encoding: 'utf8' });
     // Type errors elsewhere (work in progress) do not stop the emit; only a failure to emit does.

@@ -1,16 +1,20 @@
 import express from 'express';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import type { EventThread } from '../ledger/sqlite/event-thread.js';
+import type { TicketExplorer } from '../ledger/ticket-explorer.js';
 import { readBody } from '../proxy/read-body.js';
 import type { BodyMemory } from '../server/body-memory.js';
 import { MAX_EVENTS_BODY_BYTES, eventsBodyTooLarge, parseEventsBody, storeEvents } from './parse-events-body.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { buildReport } from '../reports/build-report.js';
+import { parseHourlyRate } from '../reports/report-options.js';
 import { REPORT_FORMATS, REPORT_MEDIA_TYPES, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
 import { adminAuth } from './admin-auth.js';
 import { apiErrorHandler } from './api-error-handler.js';
+import { previousReport, registerDashboardRoutes } from './dashboard-routes.js';
+import { handled } from './handled.js';
 
 /** Options of {@link createApiRouter}. */
 export interface ApiRouterOptions {
@@ -42,6 +46,8 @@ export interface ApiRouterOptions {
   bodyMemory?: BodyMemory | undefined;
   /** A client that sends no byte of its body for this long is cut, ms (`--body-timeout-ms`). */
   bodyTimeoutMs?: number | undefined;
+  /** The tickets behind the reports: adds `GET /trend`, `GET /tickets` and `GET /tickets/:id` (the dashboard's APIs). */
+  explorer?: TicketExplorer;
 }
 
 /**
@@ -50,13 +56,16 @@ export interface ApiRouterOptions {
  * transaction, on the event thread when there is one) answers
  * `{ accepted, duplicates, conflicts, warnings }` (see `eventsAnswer`);
  * `GET /report?from=&to=&groupBy=&humanHourlyRate=&humanBaselineCpr=&format=` answers the report
- * (JSON by default; `csv`, `html`, `table` too). Errors use the one JSON error shape.
+ * (JSON by default; `csv`, `html`, `table` too; `compare=previous` adds the previous window's
+ * totals, priced at the same hourly rates). With an `explorer`, the dashboard's routes too
+ * (`dashboard-routes.ts`). Errors use the one JSON error shape.
  *
  * @example
  * app.use('/api', createApiRouter({ ledger, adminToken: process.env.CPR_ADMIN_TOKEN }));
  */
 export function createApiRouter({
   ledger, adminToken, humanHourlyRate, humanBaselineCprUsd, now = Date.now, maxBodyBytes = 5 * 1024 * 1024, events, bodyMemory, bodyTimeoutMs,
+  explorer,
 }: ApiRouterOptions): Router {
   const limitBytes = Math.min(maxBodyBytes, MAX_EVENTS_BODY_BYTES);
   const router = express.Router();
@@ -89,9 +98,10 @@ export function createApiRouter({
     }
     // An empty `humanBaselineCpr=` is not given: the server's baseline, if any, applies.
     const baseline = single(query, 'humanBaselineCpr');
+    const reportRate = single(query, 'humanHourlyRate');
     const report = await buildReport(ledger, {
       options: { from: single(query, 'from'), to: single(query, 'to'), groupBy: single(query, 'groupBy'),
-        humanHourlyRate: single(query, 'humanHourlyRate'),
+        humanHourlyRate: reportRate,
         humanBaselineCprUsd: baseline === undefined || baseline === '' ? humanBaselineCprUsd : baseline },
       humanHourlyRate,
       now,
@@ -102,23 +112,25 @@ export function createApiRouter({
       }
       throw error;
     });
+    const compare = single(query, 'compare');
+    if (compare !== undefined && compare !== '') {
+      if (compare !== 'previous' || format !== 'json') {
+        throw new ValidationError('Invalid "compare": only compare=previous, with format=json.', { field: 'compare' });
+      }
+      // The previous window is priced as this one: at the rate given for this report, if any.
+      const rate = reportRate === undefined ? humanHourlyRate : parseHourlyRate(reportRate, 'humanHourlyRate');
+      res.json({ ...report, previous: await previousReport(ledger, { report, humanHourlyRate: rate }) });
+      return;
+    }
     res.type(REPORT_MEDIA_TYPES[format as ReportFormat]).send(formatReport(report, format as ReportFormat));
   }));
+  if (explorer !== undefined) registerDashboardRoutes(router, { ledger, explorer, humanHourlyRate, now });
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: { message: `No route ${req.method} ${req.baseUrl}${req.path}.`, type: 'not_found_error' } });
   });
   router.use(apiErrorHandler());
   return router;
-}
-
-/**
- * An async route handler whose failure goes to the error handler. Express 5 does this itself;
- * Express 4, which the package also supports (a peer dependency), would leave the request
- * hanging and the rejection unhandled.
- */
-function handled(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return (req, res, next) => void handler(req, res).catch(next);
 }
 
 /** One query parameter as a string; a repeated parameter is an error naming it. */

@@ -8,6 +8,7 @@ import { registerRepriceCommand } from './reprice-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
 import { registerSettingsCommand } from './settings-command.js';
+import { registerTicketsCommands } from './tickets-command.js';
 import { version } from './version.js';
 
 /**
@@ -35,5 +36,6 @@ export function createProgram(): Command {
   registerPruneCommand(program);
   registerWebhookCommand(program);
   registerSettingsCommand(program, ticketDeps);
+  registerTicketsCommands(program, ticketDeps);
   return program;
 }

@@ -17,10 +17,14 @@ const DAY = 86_400_000;
 /**
  * `npm run demo`: a support month played offline through the proxy against the SIMULATED
  * upstream, on a temporary database, then the report a support lead reads. `--keep` keeps the
- * database, and the last line says where, to explore it with `cpr-meter report`.
+ * database, and the last line says where, to explore it with `cpr-meter report`. It prints the
+ * dashboard's address and, in a terminal, serves it until Ctrl-C (`--no-serve`: ends at once).
  */
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { keep: { type: 'boolean', default: false } }, strict: true });
+  const { values: args } = parseArgs({
+    options: { keep: { type: 'boolean', default: false }, 'no-serve': { type: 'boolean', default: false } },
+    strict: true,
+  });
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'cpr-meter-demo-'));
   // The month that just ended, in whole UTC days.
@@ -52,6 +56,13 @@ async function main(): Promise<void> {
       options: { from: new Date(from), to: new Date(to), groupBy: 'category' },
     });
     process.stdout.write(formatTable(report));
+    const dashboard = `${cpr.url}/dashboard?from=${isoDay(from)}&to=${isoDay(to)}`;
+    process.stdout.write(`\nDashboard: ${dashboard}\n`);
+    // In a terminal, keep serving so that the month can be opened in a browser; scripts and CI (no terminal, or --no-serve) end now.
+    if (process.stdout.isTTY && !args['no-serve']) {
+      log('Serving the dashboard until Ctrl-C.');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
     log(args.keep
       ? `\nThe demo's ledger is kept at ${join(dir, 'demo.db')}. Next: npx cpr-meter report --db ${join(dir, 'demo.db')} --from ${isoDay(from)} --to ${isoDay(to)} --format html --out report.html`
       : `\nThe demo's ledger was temporary and is now removed; run npm run demo -- --keep to keep it and explore it with cpr-meter report.`);
@@ -70,7 +81,7 @@ main().catch((error: unknown) => {
   // A mistyped option (parseArgs' ERR_PARSE_ARGS_*) is one line; anything else is a bug and keeps its stack.
   const code = (error as NodeJS.ErrnoException | null)?.code ?? '';
   process.stderr.write(code.startsWith('ERR_PARSE_ARGS')
-    ? `demo: ${(error as Error).message} (the demo takes --keep)\n`
+    ? `demo: ${(error as Error).message} (the demo takes --keep and --no-serve)\n`
     : `demo failed: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exitCode = 1;
 });

@@ -47,30 +47,7 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
   const scoped = inScope(input.tickets, from, to);
   for (const ticketClass of input.ticketClasses ?? []) scoped.push(classInScope(ticketClass));
 
-  let aiHandled = 0;
-  let humanTouched = 0;
-  let ticketsInScope = 0;
-  for (const t of scoped) {
-    ticketsInScope += t.tickets;
-    if (t.aiHandled) aiHandled += t.tickets;
-    if (!t.aiHandled || t.escalated) humanTouched += t.tickets;
-  }
-  const unattributed = emptySpend();
-  for (const spend of input.unattributed) addSpend(unattributed, spend);
-  const fixed = { ai: 0, human: 0, shared: 0 };
-  for (const cost of input.fixedCosts) {
-    const overlap = Math.min(to, cost.to) - Math.max(from, cost.from);
-    if (overlap > 0) fixed[cost.appliesTo] += (cost.amountUsd * overlap) / (cost.to - cost.from);
-  }
-  const fixedCostUsd = fixed.ai + fixed.human + fixed.shared;
-
-  // Equal shares per ticket; a pool with no ticket to go to stays unallocated.
-  const perAiUnattributed = aiHandled > 0 ? unattributed.costUsd / aiHandled : 0;
-  const perAiFixed = aiHandled > 0 ? fixed.ai / aiHandled : 0;
-  const perHumanFixed = humanTouched > 0 ? fixed.human / humanTouched : 0;
-  const perSharedFixed = ticketsInScope > 0 ? fixed.shared / ticketsInScope : 0;
-  const unallocated = (aiHandled > 0 ? 0 : unattributed.costUsd + fixed.ai)
-    + (humanTouched > 0 ? 0 : fixed.human) + (ticketsInScope > 0 ? 0 : fixed.shared);
+  const { unattributed, fixed, fixedCostUsd, perAiUnattributed, perAiFixed, perHumanFixed, perSharedFixed, unallocated } = shareOut(scoped, input);
 
   const totals = emptyTally();
   const groups = new Map<string, Tally>();
@@ -116,6 +93,84 @@ export function computeReport(input: ReportInput, { groupBy, humanBaselineCprUsd
     ...(input.costMismatches?.length ? { costMismatches: input.costMismatches } : {}),
   };
   return { ...report, warnings: reportWarnings(report) };
+}
+
+/** The costs that belong to no single ticket, pooled, and each pool's share per ticket it applies to. */
+interface Pools {
+  unattributed: Omit<ModelSpend, 'model'>;
+  fixed: { ai: number; human: number; shared: number };
+  fixedCostUsd: number;
+  perAiUnattributed: number;
+  perAiFixed: number;
+  perHumanFixed: number;
+  perSharedFixed: number;
+  unallocated: number;
+}
+
+/** Pools unattributed LLM spend and fixed costs (pro-rated to the window) and shares them out equally per ticket. */
+function shareOut(scoped: readonly Scoped[], input: ReportInput): Pools {
+  const { from, to } = input.window;
+  let aiHandled = 0;
+  let humanTouched = 0;
+  let ticketsInScope = 0;
+  for (const t of scoped) {
+    ticketsInScope += t.tickets;
+    if (t.aiHandled) aiHandled += t.tickets;
+    if (!t.aiHandled || t.escalated) humanTouched += t.tickets;
+  }
+  const unattributed = emptySpend();
+  for (const spend of input.unattributed) addSpend(unattributed, spend);
+  const fixed = { ai: 0, human: 0, shared: 0 };
+  for (const cost of input.fixedCosts) {
+    const overlap = Math.min(to, cost.to) - Math.max(from, cost.from);
+    if (overlap > 0) fixed[cost.appliesTo] += (cost.amountUsd * overlap) / (cost.to - cost.from);
+  }
+  // Equal shares per ticket; a pool with no ticket to go to stays unallocated.
+  return {
+    unattributed,
+    fixed,
+    fixedCostUsd: fixed.ai + fixed.human + fixed.shared,
+    perAiUnattributed: aiHandled > 0 ? unattributed.costUsd / aiHandled : 0,
+    perAiFixed: aiHandled > 0 ? fixed.ai / aiHandled : 0,
+    perHumanFixed: humanTouched > 0 ? fixed.human / humanTouched : 0,
+    perSharedFixed: ticketsInScope > 0 ? fixed.shared / ticketsInScope : 0,
+    unallocated: (aiHandled > 0 ? 0 : unattributed.costUsd + fixed.ai)
+      + (humanTouched > 0 ? 0 : fixed.human) + (ticketsInScope > 0 ? 0 : fixed.shared),
+  };
+}
+
+/** A ticket's path, as the report puts it: `contained`, `escalated` or `human-only`. */
+export type TicketPath = 'contained' | 'escalated' | 'human-only';
+
+/** The shares one ticket in scope carries on each path: of unattributed LLM spend, and of fixed costs. */
+export type TicketShares = Record<TicketPath, { unattributedUsd: number; fixedUsd: number }>;
+
+/**
+ * What each ticket in scope of `input`'s window carries on top of its direct cost, per path: the
+ * very shares {@link computeReport} adds to it, so that a ticket's loaded cost (see
+ * {@link loadedCost}) is the number the report sums.
+ *
+ * @example
+ * const shares = ticketShares(input);
+ * loadedCost({ llmCostUsd: 0.3, humanCostUsd: 0, path: 'contained' }, shares);
+ */
+export function ticketShares(input: ReportInput): TicketShares {
+  const scoped = inScope(input.tickets, input.window.from, input.window.to);
+  for (const ticketClass of input.ticketClasses ?? []) scoped.push({ ...ticketClass, keyTime: ticketClass.day, models: [] });
+  const p = shareOut(scoped, input);
+  return {
+    contained: { unattributedUsd: p.perAiUnattributed, fixedUsd: p.perAiFixed + p.perSharedFixed },
+    escalated: { unattributedUsd: p.perAiUnattributed, fixedUsd: p.perAiFixed + p.perHumanFixed + p.perSharedFixed },
+    'human-only': { unattributedUsd: 0, fixedUsd: p.perHumanFixed + p.perSharedFixed },
+  };
+}
+
+/** A ticket's loaded cost: its direct cost (LLM + human work) plus the shares it carries on its path. */
+export function loadedCost(
+  { llmCostUsd, humanCostUsd, path }: { llmCostUsd: number; humanCostUsd: number; path: TicketPath },
+  shares: TicketShares,
+): number {
+  return llmCostUsd + humanCostUsd + shares[path].unattributedUsd + shares[path].fixedUsd;
 }
 
 /** Tickets resolved (as of `to`) inside the window, and unresolved ones opened inside it. */

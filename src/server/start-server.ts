@@ -24,6 +24,8 @@ import { sendError } from '../proxy/send-error.js';
 import { CprError, LedgerError } from '../errors.js';
 import express from 'express';
 import { createApiRouter } from '../api/create-api-router.js';
+import { dashboardHandler } from '../dashboard/dashboard-handler.js';
+import { createSqliteTicketExplorer } from '../ledger/sqlite/sqlite-ticket-explorer.js';
 import { AttributionLinker } from '../tickets/attribution-linker.js';
 import { healthHandler } from './health.js';
 import { listenError } from './listen-error.js';
@@ -180,9 +182,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     : createHelpdeskWebhooks({ settings: helpdesks, db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now,
       bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
   if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
+  // The dashboard's ticket pages and timelines are read on the report thread too. Human work is
+  // priced at the ledger's rates (serve's --human-hourly-rate was written to them above).
+  const explorer = reports ?? (sqlite === undefined ? undefined : createSqliteTicketExplorer(sqlite.db));
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken,
     humanBaselineCprUsd: config.humanBaselineCprUsd, now,
-    maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs }));
+    maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs, explorer }));
+  const dashboard = dashboardHandler();
 
   // Proxied requests still running: a stop waits for them to record their call (even a cut one)
   // before it closes the ledger.
@@ -198,7 +204,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       return void handled.finally(() => inFlight.delete(handled));
     }
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
-    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...`));
+    if (dashboard(req, res)) return;
+    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...; the dashboard is at /dashboard.`));
   });
   server.keepAliveTimeout = 65_000;
   // Everything opened above, closed in reverse order (also when the port cannot be had: the

@@ -81,6 +81,14 @@ const cases: Array<[string, string[], RegExp]> = [
     /^cpr-meter: Cannot listen on 192\.0\.2\.1: it is not an address of this machine\. Set --host or CPR_HOST/],
   ['serve on another application\'s database', ['serve', '--port', '0', '--db', appDb], /app\.db is a SQLite database but not a cpr-meter ledger/],
   ['serve with a misspelt option', ['serve', '--upstrem', 'http://127.0.0.1:9/v1'], /unknown option '--upstrem' \(did you mean --upstream\?\)\. See 'cpr-meter serve --help'\./],
+  // tickets and ticket
+  ['tickets on a ledger that does not exist', ['tickets', '--db', missing], /^cpr-meter: No ledger at .*ledgr\.db: the file does not exist\./],
+  ['tickets with an invalid date', ['tickets', '--db', ledger, '--to', '2026-02-30'], /Invalid --to: "2026-02-30"/],
+  ['tickets sorted by an unknown key', ['tickets', '--db', ledger, '--sort', 'size'], /--sort must be one of cost, time; got "size"/],
+  ['tickets with a bad page size', ['tickets', '--db', ledger, '--limit', '0'], /--limit must be a whole number from 1 to 200; got "0"/],
+  ['tickets with a bad hourly rate', ['tickets', '--db', ledger, '--human-hourly-rate', '-5'], /Invalid "--human-hourly-rate": expected USD per hour/],
+  ['ticket without an id', ['ticket', '--db', ledger], /missing required argument 'id'\. See 'cpr-meter ticket --help'\./],
+  ['ticket the ledger does not know', ['ticket', 'T-404', '--db', ledger], /^cpr-meter: No ticket "T-404" in the ledger before /],
 ];
 
 describe('user errors in the CLI: one line, no stack, exit code 1', () => {

@@ -18,6 +18,8 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^Tickets\s+\d+\s+\d+\s+160$/m);
     expect(stdout).toMatch(/True AI CPR \$[\d.,]+ vs naive AI CPR \$[\d.,]+/);
     expect(stdout).toMatch(/By category:/);
+    // Not a terminal: it ends at once, having printed where the dashboard was.
+    expect(stdout).toMatch(/\nDashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}\n$/);
     // The last line no longer points at the database it has just removed: it says how to keep it.
     expect(lastLine(stderr)).toBe("The demo's ledger was temporary and is now removed; run npm run demo -- --keep to keep it and explore it with cpr-meter report.");
     const ledger = /->\s+ledger (\S+)/.exec(stderr)![1]!;
@@ -33,11 +35,14 @@ describe('npm run demo', () => {
     const [, ledger, args] = match!;
     try {
       expect(existsSync(ledger!)).toBe(true);
-      // The same window and grouping as the demo's table: the same table, read from the kept file.
+      // The same window and grouping as the demo's table: the same table, read from the kept file
+      // (the demo's stdout ends with the dashboard's address, after the table).
+      const dashboardLine = /\nDashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\?from=\S+&to=\S+\n$/.exec(demo.stdout);
+      expect(dashboardLine, demo.stdout).not.toBeNull();
       const report = await runCli(['report', ...args!.split(' '), '--group-by', 'category']);
       expect(report.stderr).toBe('');
       expect(report.code).toBe(0);
-      expect(report.stdout).toBe(demo.stdout);
+      expect(report.stdout).toBe(demo.stdout.slice(0, dashboardLine!.index));
     } finally {
       rmSync(dirname(ledger!), { recursive: true, force: true });
     }
@@ -47,6 +52,6 @@ describe('npm run demo', () => {
     const { code, stdout, stderr } = await runTsx('src/demo/main.ts', ['--kep'], { env: { ...process.env } });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe("demo: Unknown option '--kep' (the demo takes --keep)\n");
+    expect(stderr).toBe("demo: Unknown option '--kep' (the demo takes --keep and --no-serve)\n");
   }, 30_000);
 });

@@ -83,4 +83,21 @@ describe('the report cache', () => {
     expect(report(t.db, { to: T + 6 * HOUR }).llmByCategory).toEqual({ billing: 0, '(none)': 0.75 });
     expect(report(t.db, { to: T + 4 * HOUR }).llmByCategory).toEqual({ billing: 0.75, '(none)': 0 });
   });
+
+  it('sets apart a conversation first linked after a report\'s end when it has facts before it, and only then', () => {
+    report();
+    // C2 calls at T + 2 h (0.40), unlinked: as of T + 4 h it is its own ticket, (none). Linked to A at T + 5 h.
+    insertCalls(t.db, [{ id: 'k3', startedAt: T + 2 * HOUR, conversationId: 'C2', costUsd: 0.4 }]);
+    // C3: every fact after T + 4 h (a call at T + 5 h, linked to B at T + 5 h): nothing a report ending at T + 4 h sees.
+    insertCalls(t.db, [{ id: 'k4', startedAt: T + 5 * HOUR, conversationId: 'C3', costUsd: 0.8 }]);
+    insertEvents(t.db, events([
+      { type: 'conversation.linked', at: iso(T + 5 * HOUR), conversationId: 'C2', ticketId: 'A' },
+      { type: 'conversation.linked', at: iso(T + 5 * HOUR), conversationId: 'C3', ticketId: 'B' },
+    ]));
+    report(); // keeps the facts as of now: C2's call in A's, C3's in B's
+    // As of T + 4 h: A (billing) has C1's .75; C2 is its own ticket (.40, no category); B has no call; C3 does not exist yet.
+    expect(report(t.db, { to: T + 4 * HOUR })).toMatchObject({ tickets: 3, llmByCategory: { billing: 0.75, '(none)': 0.4 } });
+    // As of T + 6 h: A has .75 + .40 = 1.15; B has C3's .80.
+    expect(report(t.db, { to: T + 6 * HOUR }).llmByCategory).toEqual({ billing: 1.15, '(none)': 0.8 });
+  });
 });

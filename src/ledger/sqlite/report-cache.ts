@@ -34,7 +34,7 @@ const NOT_SET_APART = `ticket_id NOT IN (SELECT ticket_id FROM temp.facts_ticket
   AND ticket_id NOT IN (SELECT ticket_id FROM temp.facts_dirty)`;
 
 /** Kept tickets a report over [@from, @to) counts as they were kept: in scope, and no fact at or after @to, and not set apart. */
-const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to AND ${NOT_SET_APART}`;
+export const KEPT_IN_WINDOW = `key_time >= @from AND key_time < @to AND last_at < @to AND ${NOT_SET_APART}`;
 const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens), SUM(cached_tokens), SUM(output_tokens),
   SUM(reasoning_tokens), TOTAL(cost_usd)`;
 
@@ -42,7 +42,7 @@ const SUM_SPEND = `SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens),
  * Conversations that may belong to the tickets in `temp.facts_tickets`, as of any time: linked
  * to one of them, named by a call that names one of them, or being one (an implicit ticket).
  */
-const EXPAND_TICKETS_SQL = `
+export const EXPAND_TICKETS_SQL = `
 INSERT OR IGNORE INTO temp.facts_conversations (conversation_id)
 SELECT conversation_id FROM conversation_links WHERE ticket_id IN (SELECT ticket_id FROM temp.facts_tickets)
 UNION SELECT conversation_id FROM llm_calls
@@ -77,10 +77,20 @@ UNION SELECT json_extract(body, '$.ticketId') FROM events WHERE seq > @events AN
 /**
  * Tickets whose facts as of @to differ from their facts as of now: those with a fact at or after
  * @to (and one before), and every ticket a conversation relinked at or after @to may belong to.
+ * A conversation whose every fact (link, call, event) is at or after @to moves nothing a report
+ * ending at @to sees: the tickets it is linked to then have a fact at or after @to and are set
+ * apart by that. So only the conversations linked at or after @to that have a fact before it
+ * count; a window followed by a month of new conversations does not fold every ticket again.
  */
 const UNSTABLE_SQL = `
 INSERT OR IGNORE INTO temp.facts_touched (conversation_id)
-SELECT conversation_id FROM conversation_links WHERE at >= @to`;
+SELECT DISTINCT l.conversation_id FROM conversation_links l
+ WHERE l.at >= @to
+   AND (EXISTS (SELECT 1 FROM conversation_links p WHERE p.conversation_id = l.conversation_id AND p.at < @to)
+     OR EXISTS (SELECT 1 FROM llm_calls c WHERE c.conversation_id = l.conversation_id AND c.started_at < @to)
+     OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = l.conversation_id AND h.at < @to)
+     OR EXISTS (SELECT 1 FROM human_work w WHERE w.conversation_id = l.conversation_id AND w.at < @to)
+     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < @to))`;
 
 const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -252,7 +262,8 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  * tickets touched since they were kept (refreshed now) and, computed for this window alone, the
  * tickets whose facts differ as of its end (a fact at or after it, or a conversation relinked at
  * or after it). Returns them, and the step that keeps the refreshed tickets for the next report,
- * to be called once the transaction has ended.
+ * to be called once the transaction has ended. With `classes: false` the kept tickets are not
+ * summed (a ticket list reads them one page at a time, `ticket-page.ts`).
  *
  * @example
  * const { tickets, install } = db.transaction(() => readReportTickets(db, { window, humanHourlyRate: 40 }))();
@@ -260,7 +271,7 @@ export type ReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'tic
  */
 export function readReportTickets(
   db: Database,
-  { window, humanHourlyRate = null, groupBy }: { window: TimeWindow; humanHourlyRate?: number | null; groupBy?: GroupBy },
+  { window, humanHourlyRate = null, groupBy, classes = true }: { window: TimeWindow; humanHourlyRate?: number | null; groupBy?: GroupBy; classes?: boolean },
 ): { tickets: ReportTickets; install: () => void } {
   if (!db.inTransaction) throw new Error('readReportTickets() reads in its caller\'s transaction');
   const s = statements(db);
@@ -276,7 +287,7 @@ export function readReportTickets(
   for (const row of s.readFresh.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
   for (const row of s.readRestricted.iterate(params) as IterableIterator<unknown[]>) tickets.push(factsRowToTicket(row, humanHourlyRate));
   const result: ReportTickets = { tickets };
-  if (!refreshed.full) {
+  if (!refreshed.full && classes) {
     // Classes mix customers (fewer rows to sum) unless the report is grouped by customer.
     const readClasses = groupBy === 'customer' ? s.readClassesByCustomer : s.readClasses;
     result.ticketClasses = (readClasses.all(params) as unknown[][]).map((row) => classRowToClass(row, humanHourlyRate));

@@ -5,6 +5,7 @@ import { LedgerError } from '../../errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ReportInput } from '../../reports/types.js';
 import type { ReportInputOptions } from '../ticket-ledger.js';
+import type { TicketExplorer } from '../ticket-explorer.js';
 
 /** Options of {@link startReportThread}. */
 export interface ReportThreadOptions {
@@ -16,7 +17,7 @@ export interface ReportThreadOptions {
 }
 
 /** Report inputs loaded on a thread of their own. */
-export interface ReportThread {
+export interface ReportThread extends TicketExplorer {
   /** What `SqliteLedger.reportInput()` gives, loaded on the report thread; a failure there is a {@link LedgerError}. */
   reportInput(options: ReportInputOptions): Promise<ReportInput>;
   /** Ends the thread (after the reports under way). */
@@ -24,7 +25,8 @@ export interface ReportThread {
 }
 
 interface Pending {
-  resolve(input: ReportInput): void;
+  /** With the method's own result. */
+  resolve(result: unknown): void;
   reject(error: Error): void;
 }
 
@@ -58,12 +60,12 @@ export function startReportThread({ path, busyTimeoutMs, logger }: ReportThreadO
       // tsx's loader, registered in the worker itself (a worker's `--import` does not reach its main module).
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData })
       : new Worker(script, { workerData });
-    started.on('message', ({ id, input, error }: { id: number; input?: ReportInput; error?: { message: string; code?: string } }) => {
+    started.on('message', ({ id, input, error }: { id: number; input?: unknown; error?: { message: string; code?: string } }) => {
       const waiting = pending.get(id);
       if (waiting === undefined) return;
       pending.delete(id);
       if (error) waiting.reject(new LedgerError(`The report could not be read from the ledger: ${error.message}`, { path, code: error.code }));
-      else waiting.resolve(input!);
+      else waiting.resolve(input);
     });
     started.on('error', (error) => {
       logger.warn('the report thread failed; it starts again with the next report', { error: error.message });
@@ -77,20 +79,24 @@ export function startReportThread({ path, busyTimeoutMs, logger }: ReportThreadO
     return started;
   };
 
+  const request = <T>(method: 'reportInput' | 'ticketPage' | 'ticketTimeline', options: unknown): Promise<T> => {
+    if (stopping) return Promise.reject(new LedgerError('The server is stopping.', { path }));
+    worker ??= start();
+    const id = (nextId += 1);
+    const running = worker;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      running.ref();
+      running.postMessage({ id, method, options });
+    }).finally(() => {
+      if (pending.size === 0) running.unref();
+    });
+  };
+
   return {
-    reportInput(options) {
-      if (stopping) return Promise.reject(new LedgerError('The server is stopping.', { path }));
-      worker ??= start();
-      const id = (nextId += 1);
-      const running = worker;
-      return new Promise<ReportInput>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        running.ref();
-        running.postMessage({ id, options });
-      }).finally(() => {
-        if (pending.size === 0) running.unref();
-      });
-    },
+    reportInput: (options) => request('reportInput', options),
+    ticketPage: (options) => request('ticketPage', options),
+    ticketTimeline: (options) => request('ticketTimeline', options),
     stop() {
       stopping ??= (async () => {
         await Promise.allSettled([...pending.keys()].map((id) => new Promise<void>((done) => {
