@@ -1,8 +1,8 @@
 /**
  * The code of the report thread (see `report-thread.ts`): its own connection to the ledger file,
  * on which it loads the report inputs the server asks for, so that the proxy's thread never
- * waits for a report. Answers `{ id, input }` or `{ id, error }` to each `{ id, method, options }`
- * (`method`: `reportInput`, the default, `ticketPage` or `ticketTimeline`; `input` is its result).
+ * waits for a report. Answers `{ id, result }` or `{ id, error }` to each `{ id, method, options }`
+ * (`method`: `reportInput`, the default, `ticketPage` or `ticketTimeline`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReportInputOptions } from '../ticket-ledger.js';
@@ -19,7 +19,7 @@ type Method = 'reportInput' | 'ticketPage' | 'ticketTimeline';
 
 parentPort!.on('message', ({ id, method = 'reportInput', options }: { id: number; method?: Method; options: ReportInputOptions }) => {
   (explorer[method] as (options: ReportInputOptions) => Promise<unknown>)(options).then(
-    (input) => parentPort!.postMessage({ id, input }),
+    (result) => parentPort!.postMessage({ id, result }),
     (error: unknown) => {
       const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
       parentPort!.postMessage({ id, error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } });
