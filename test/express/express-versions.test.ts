@@ -3,25 +3,16 @@ import type { AddressInfo } from 'node:net';
 import express5 from 'express';
 import express4 from 'express4';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeter, type Meter } from '../../src/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/simulator/index.js';
-import { tempDir } from '../support/temp-dir.js';
+import { useSimulatedUpstream } from '../support/use-simulated-upstream.js';
 
 // Express is a peer dependency ("^4.21.0 || ^5.0.0"): the middleware runs in the application's
 // own Express, the oldest (express 4.21.2, installed as `express4`) and the newest (5.3.0).
 // gpt-4o-mini: 0.15 input, 0.6 output (USD / 1M). 800 in + 100 out = 120 + 60 = 180 per million = $0.00018.
-const dir = tempDir();
-let sim: SimulatedUpstream;
-beforeAll(async () => {
-  sim = await startSimulatedUpstream();
-});
-afterAll(async () => {
-  await sim.close();
-  dir.remove();
-});
-beforeEach(() => sim.reset());
+const upstream = useSimulatedUpstream();
+const { dir } = upstream;
 
 const versions = [
   { name: 'Express 4', express: express4 },
@@ -35,7 +26,7 @@ for (const { name, express } of versions) {
     let meter: Meter;
     beforeAll(async () => {
       meter = createMeter({ db: dir.file(`${name.replace(' ', '')}.db`), logger: silentLogger, env: {} });
-      const openai = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: sim.openaiBaseUrl, maxRetries: 0 }));
+      const openai = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: upstream.sim.openaiBaseUrl, maxRetries: 0 }));
       const app = express();
       app.use(meter.middleware());
       app.use(express.json());
@@ -60,7 +51,7 @@ for (const { name, express } of versions) {
     it("attributes the handler's calls and helpers to the request's conversation and ticket", async () => {
       const conversation = `${name.replace(' ', '')}-conv`;
       const ticket = `${name.replace(' ', '')}-T`;
-      sim.enqueue({ text: 'A human will take over.', usage: { input: 800, output: 100 } });
+      upstream.sim.enqueue({ text: 'A human will take over.', usage: { input: 800, output: 100 } });
       const answer = await fetch(`${base}/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-cpr-conversation-id': conversation, 'x-cpr-ticket-id': ticket },

@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/run-cli.js';
-import { tempDir } from '../support/temp-dir.js';
+import { useSimulatedUpstream } from '../support/use-simulated-upstream.js';
 
-const dir = tempDir();
-let sim: SimulatedUpstream;
-beforeAll(async () => {
-  sim = await startSimulatedUpstream();
-});
-afterAll(async () => {
-  await sim.close();
-  dir.remove();
-});
+const upstream = useSimulatedUpstream({ reset: false });
+const { dir } = upstream;
 
 /** How long the script may run at most: it takes about 2 s (tsx's start); a meter keeping it alive runs forever. */
 const HANG_MS = 15_000;
@@ -24,7 +16,7 @@ function runScript(db: string): Promise<{ code: number | null | 'hung'; stdout: 
     // One process (tsx as a loader, not its CLI, which would run the script in a second one).
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/meter/exit-without-close.script.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, CPR_DB: db, SIM_BASE_URL: sim.openaiBaseUrl },
+      env: { ...process.env, CPR_DB: db, SIM_BASE_URL: upstream.sim.openaiBaseUrl },
     });
     let stdout = '';
     let stderr = '';
@@ -45,7 +37,7 @@ function runScript(db: string): Promise<{ code: number | null | 'hung'; stdout: 
 
 describe('a meter opened on a file, never closed', () => {
   it('lets a script that is done exit by itself, its calls (group commit included) written', async () => {
-    sim.enqueue({ usage: { input: 100, output: 10 } }, { usage: { input: 200, output: 20 } }, { usage: { input: 300, output: 30 } });
+    upstream.sim.enqueue({ usage: { input: 100, output: 10 } }, { usage: { input: 200, output: 20 } }, { usage: { input: 300, output: 30 } });
     const db = dir.file('left-open.db');
 
     const run = await runScript(db);

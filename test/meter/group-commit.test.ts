@@ -1,22 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMeter } from '../../src/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/simulator/index.js';
 import { eventually } from '../support/proxy-harness.js';
-import { tempDir } from '../support/temp-dir.js';
+import { useSimulatedUpstream } from '../support/use-simulated-upstream.js';
 
-const dir = tempDir();
-let sim: SimulatedUpstream;
-beforeAll(async () => {
-  sim = await startSimulatedUpstream();
-});
-afterAll(async () => {
-  await sim.close();
-  dir.remove();
-});
-beforeEach(() => sim.reset());
+const upstream = useSimulatedUpstream();
+const { dir } = upstream;
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -32,7 +23,7 @@ function open(commitDelayMs?: number) {
     transactions.push(calls.length);
     insertMany(calls, options);
   };
-  const client = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: sim.openaiBaseUrl, maxRetries: 0 }));
+  const client = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: upstream.sim.openaiBaseUrl, maxRetries: 0 }));
   const rows = () => meter.ledger.db.prepare('SELECT conversation_id, input_tokens, output_tokens FROM llm_calls ORDER BY started_at, rowid').all();
   return { db, meter, client, transactions, rows };
 }
@@ -44,7 +35,7 @@ describe("the meter's group commit", () => {
   it('writes calls made one after another together, in one transaction, when a report is asked for', async () => {
     const { meter, client, transactions, rows } = open(60_000);
     for (const [i, conversationId] of ['g-1', 'g-2', 'g-3'].entries()) {
-      sim.enqueue({ usage: { input: 10 + i, output: 2 } });
+      upstream.sim.enqueue({ usage: { input: 10 + i, output: 2 } });
       await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': conversationId } });
     }
     for (let turn = 0; turn < 5; turn += 1) await nextTurn();
@@ -65,7 +56,7 @@ describe("the meter's group commit", () => {
 
   it('writes every call at close(), even one answered in the turn close() is called', async () => {
     const { db, meter, client, transactions } = open(60_000);
-    sim.enqueue({ usage: { input: 7, output: 1 } }, { usage: { input: 8, output: 1 } });
+    upstream.sim.enqueue({ usage: { input: 7, output: 1 } }, { usage: { input: 8, output: 1 } });
     await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': 'c-1' } });
     await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': 'c-2' } });
     await meter.close();
@@ -81,7 +72,7 @@ describe("the meter's group commit", () => {
 
   it('writes the calls by itself once the delay has passed (default 100 ms)', async () => {
     const { meter, client, rows } = open();
-    sim.enqueue({ usage: { input: 5, output: 5 } });
+    upstream.sim.enqueue({ usage: { input: 5, output: 5 } });
     await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': 'auto' } });
     expect(rows()).toEqual([]);
     expect(await eventually(() => rows().length === 1 && rows())).toEqual([{ conversation_id: 'auto', input_tokens: 5, output_tokens: 5 }]);

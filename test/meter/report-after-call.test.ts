@@ -1,20 +1,11 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMeter } from '../../src/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/simulator/index.js';
-import { tempDir } from '../support/temp-dir.js';
+import { useSimulatedUpstream } from '../support/use-simulated-upstream.js';
 
-const dir = tempDir();
-let sim: SimulatedUpstream;
-beforeAll(async () => {
-  sim = await startSimulatedUpstream();
-});
-afterAll(async () => {
-  await sim.close();
-  dir.remove();
-});
-beforeEach(() => sim.reset());
+const upstream = useSimulatedUpstream();
+const { dir } = upstream;
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 let opened = 0;
@@ -26,19 +17,19 @@ describe('meter.report() right after an awaited wrapped call', () => {
   for (const commitDelayMs of [100, 0]) {
     it(`includes that call, streamed or not (commitDelayMs ${commitDelayMs})`, async () => {
       const meter = createMeter({ db: dir.file(`report-now-${(opened += 1)}.db`), logger: silentLogger, env: {}, commitDelayMs });
-      const client = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: sim.openaiBaseUrl, maxRetries: 0 }));
+      const client = meter.wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: upstream.sim.openaiBaseUrl, maxRetries: 0 }));
       try {
-        sim.enqueue({ usage: { input: 40, output: 4 } });
+        upstream.sim.enqueue({ usage: { input: 40, output: 4 } });
         await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': 'now-1' } });
         expect((await meter.report()).totals).toMatchObject({ llmCalls: 1, inputTokens: 40, outputTokens: 4, conversations: 1 });
 
-        sim.enqueue({ usage: { input: 50, output: 5 } });
+        upstream.sim.enqueue({ usage: { input: 50, output: 5 } });
         const stream = await client.chat.completions.create({ ...ask, stream: true }, { headers: { 'x-cpr-conversation-id': 'now-2' } });
         for await (const chunk of stream) void chunk;
         // 40 + 50 = 90 input tokens, 4 + 5 = 9 output tokens, over two conversations.
         expect((await meter.report()).totals).toMatchObject({ llmCalls: 2, inputTokens: 90, outputTokens: 9, conversations: 2 });
 
-        sim.enqueue({ usage: { input: 60, output: 6 } });
+        upstream.sim.enqueue({ usage: { input: 60, output: 6 } });
         await client.chat.completions.create(ask, { headers: { 'x-cpr-conversation-id': 'now-3' } }).withResponse();
         // 90 + 60 = 150 in, 9 + 6 = 15 out.
         expect((await meter.report()).totals).toMatchObject({ llmCalls: 3, inputTokens: 150, outputTokens: 15, conversations: 3 });
