@@ -33,15 +33,15 @@ const REVIEWED: Record<string, string[]> = {
     'KEPT_IN_WINDOW', 'SUM_SPEND', 'notUnstable', 'table', 'ticketFactsSql({ restricted: false })',
     'ticketFactsSql({ restricted: true })'],
   // `restricted` is a boolean: it only chooses between constant fragments.
-  'src/ledger/sqlite/ticket-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'SPEND_COLUMNS', 'callGroups(restricted)',
+  'src/ledger/sqlite/ticket-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'SPEND_COLUMNS', 'WORK_HOURLY_RATE', 'callGroups(restricted)',
     'eventFacts(restricted)', 'conversationsWhere', 'groupBy', 'select', 'where',
     "restricted ? `AND l.ticket_id ${IN_TICKETS}` : ''", "restricted ? `AND ticket_id ${IN_TICKETS}` : ''",
     "restricted ? `WHERE ticket_id ${IN_TICKETS}` : ''"],
   // The ticket list: constant column lists and filters, the kept-ticket filter, and `where` and
   // `order`, which only join constant fragments chosen by typed options (values are parameters).
   'src/ledger/sqlite/ticket-page.ts': ['ROW_COLUMNS', 'KEPT_IN_WINDOW', 'where', 'ORDER_SQL[order]'],
-  // A ticket's timeline: the constant conversation map and call columns.
-  'src/ledger/sqlite/ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS'],
+  // A ticket's timeline: the constant conversation map, column lists and the work-rate fragment.
+  'src/ledger/sqlite/ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_HOURLY_RATE'],
   // `table` is typed 'llm_calls' | 'events'; the timeout as above.
   'src/ledger/sqlite/backup.ts': ['table', 'Math.max(0, Math.trunc(busyTimeoutMs))'],
 };

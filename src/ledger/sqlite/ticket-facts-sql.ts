@@ -45,20 +45,25 @@ function callGroups(restricted: boolean): string {
   ${select} WHERE started_at < @to AND conversation_id IS NULL AND ticket_id ${IN_TICKETS} ${groupBy}`;
 }
 
+/**
+ * USD per hour of a `human_work` row aliased `w`: the ledger's hourly rate in effect when the work
+ * was done (ledger_settings), 40 USD (DEFAULT_HUMAN_HOURLY_RATE, written out: SQL text takes no
+ * interpolated value) before any. The report's facts and a ticket's timeline both price work by it.
+ */
+export const WORK_HOURLY_RATE = `IFNULL((SELECT r.value FROM ledger_settings r
+  WHERE r.name = 'human-hourly-rate' AND r.effective_from <= w.at ORDER BY r.effective_from DESC LIMIT 1), 40.0)`;
+
 /** The facts rows of handoffs, human work and status changes, named by ticket or by conversation. */
 function eventFacts(restricted: boolean): string {
   const where = restricted ? `AND (ticket_id ${IN_TICKETS} OR conversation_id ${IN_CONVERSATIONS})` : '';
-  // Work without an amount is priced at the ledger's hourly rate in effect when it was done
-  // (ledger_settings), 40 USD (DEFAULT_HUMAN_HOURLY_RATE) before any; its seconds are kept too,
-  // for a report that gives its own rate.
+  // Work without an amount is priced at the ledger's rate in effect when it was done
+  // (WORK_HOURLY_RATE); its seconds are kept too, for a report that gives its own rate.
   return `SELECT seq, ticket_id, conversation_id, at, 3 AS kind, NULL AS resolved_by, 0 AS confirmed,
                  0.0 AS human_cost, 0.0 AS human_seconds, 0.0 AS human_rated FROM handoffs WHERE at < @to ${where}
           UNION ALL
           SELECT seq, ticket_id, conversation_id, at, 4, NULL, 0, IFNULL(cost_usd, 0.0), IIF(cost_usd IS NULL, seconds, 0.0),
-                 IIF(cost_usd IS NULL, seconds * IFNULL((SELECT r.value FROM ledger_settings r
-                   WHERE r.name = 'human-hourly-rate' AND r.effective_from <= human_work.at
-                   ORDER BY r.effective_from DESC LIMIT 1), 40.0) / 3600.0, 0.0)
-            FROM human_work WHERE at < @to ${where}
+                 IIF(cost_usd IS NULL, seconds * ${WORK_HOURLY_RATE} / 3600.0, 0.0)
+            FROM human_work w WHERE at < @to ${where}
           UNION ALL
           SELECT seq, ticket_id, conversation_id, at, IIF(kind = 'resolved', 5, 6), resolved_by, confirmed, 0.0, 0.0, 0.0
             FROM status_changes WHERE at < @to ${where}`;

@@ -7,7 +7,7 @@ import { ticketStatus } from '../../tickets/ticket-status.js';
 import type { TicketTimeline, TicketTimelineOptions, TimelineEntry } from '../ticket-explorer.js';
 import { perConnection } from './per-connection.js';
 import { EXPAND_TICKETS_SQL } from './report-cache.js';
-import { FACTS_TEMP_TABLES, ticketFactsSql } from './ticket-facts-sql.js';
+import { FACTS_TEMP_TABLES, WORK_HOURLY_RATE, ticketFactsSql } from './ticket-facts-sql.js';
 import { factsRowToTicket } from './ticket-facts-rows.js';
 
 /** Entries shown at most; the costs always count everything. */
@@ -36,13 +36,11 @@ ORDER BY 1, 2 LIMIT @limit`;
 /**
  * The columns of a timeline event: `at, seq, kind, conversation_id, reason, queue, agent_id,
  * seconds, cost_usd, resolved_by, confirmed, hourly_rate`; `hourly_rate`: for human work, the
- * ledger's rate in effect when it was done, else the default, 40 USD (DEFAULT_HUMAN_HOURLY_RATE,
- * written out as the facts SQL writes it: `ticket-facts-sql.ts`).
+ * rate the report's facts price it at (WORK_HOURLY_RATE).
  */
 const HANDOFF_COLUMNS = "h.at, h.seq, 'handoff', h.conversation_id, h.reason, h.queue, h.agent_id, NULL, NULL, NULL, 0, NULL";
 const WORK_COLUMNS = `w.at, w.seq, 'human-work', w.conversation_id, NULL, NULL, w.agent_id, w.seconds, w.cost_usd, NULL, 0,
-  IFNULL((SELECT r.value FROM ledger_settings r WHERE r.name = 'human-hourly-rate' AND r.effective_from <= w.at
-           ORDER BY r.effective_from DESC LIMIT 1), 40.0)`;
+  ${WORK_HOURLY_RATE}`;
 const STATUS_COLUMNS = 's.at, s.seq, s.kind, s.conversation_id, NULL, NULL, NULL, NULL, NULL, s.resolved_by, s.confirmed, NULL';
 
 /**
