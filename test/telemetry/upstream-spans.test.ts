@@ -34,6 +34,12 @@ describe('spans of calls to several upstreams', () => {
     expect(span!.attributes).toMatchObject({ 'gen_ai.provider.name': 'gcp.gemini', 'gen_ai.operation.name': 'generate_content', 'cpr.upstream': 'gemini' });
   });
 
+  it("name an OpenAI-compatible upstream by the conventions' own value where it has one (groq, x_ai, gcp.gemini), else by its wire format", () => {
+    const names = [['groq', 'groq'], ['x-ai', 'x_ai'], ['google', 'gcp.gemini'], ['openrouter', 'openai'], [null, 'openai']] as const;
+    for (const [upstreamProvider, name] of names) record(chatCall({ upstreamProvider }));
+    expect(otel.spans().map((span) => span.attributes['gen_ai.provider.name'])).toEqual(names.map(([, name]) => name));
+  });
+
   it('leave cpr.upstream out for a call recorded in process (no upstream)', () => {
     record(chatCall());
     expect(otel.spans()[0]!.attributes['cpr.upstream']).toBeUndefined();
