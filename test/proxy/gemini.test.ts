@@ -69,6 +69,14 @@ describe("Gemini's native API through the proxy", () => {
     expect(row).toMatchObject({ status: 'aborted', estimated: 1, response_model: 'gemini-2.5-flash' });
   });
 
+  it("records Google's error answer with its status as the error kind, at no cost, and passes it on unchanged", async () => {
+    h.sim.enqueue({ status: 429 });
+    const error = await genai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi', config: withConversation('g-429') }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/quota/);
+    const [row] = h.rows().filter((r) => r.conversation_id === 'g-429');
+    expect(row).toMatchObject({ status: 'error', http_status: 429, error_type: 'RESOURCE_EXHAUSTED', cost_usd: 0, provider: 'gemini', upstream: 'gemini' });
+  });
+
   it('passes countTokens through unrecorded (Google does not bill it)', async () => {
     const before = h.rows().length;
     const counted = await genai.models.countTokens({ model: 'gemini-2.5-flash', contents: 'Hello' });
