@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { resolveServeConfig, type ServeConfig, type ServeOptions } from '../config/serve-config.js';
-import { upstreamUrlWarnings } from '../config/upstream-url-warnings.js';
+import { upstreamListWarnings } from '../config/upstream-url-warnings.js';
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { DeferredLedger, isTransientOpenFailure } from '../ledger/sqlite/deferred-ledger.js';
@@ -93,7 +93,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const config = resolveServeConfig(options, options.env ?? process.env);
   const helpdesks = helpdeskSettingsOf(options, config.helpdesks);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
+  for (const warning of upstreamListWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides, logger });
   const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
