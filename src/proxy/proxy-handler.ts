@@ -122,6 +122,8 @@ async function exchangeCall(
   const attribution = readAttribution(req.headers, route.conversationId);
   const prepared = prepareRequest(route.operation, body, { askForUsage: route.acceptsStreamOptions });
   if (route.streamByPath) prepared.stream = true;
+  // Gemini names the model in the path, not the body.
+  prepared.requestModel ??= route.pathModel;
   const { url, shown } = destination(target, route, deps);
   const exchange: Exchange = {
     req, res, route, attribution, prepared, upstreamUrl: shown,

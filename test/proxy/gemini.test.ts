@@ -37,7 +37,7 @@ describe("Gemini's native API through the proxy", () => {
     const [row] = h.rows().filter((r) => r.conversation_id === 'g-1');
     expect(row).toMatchObject({
       provider: 'gemini', upstream_provider: 'google', upstream: 'gemini', operation: 'generate_content',
-      request_model: null, response_model: 'gemini-2.5-flash', input_tokens: 1000, cache_read_tokens: 200, cache_write_tokens: 0,
+      request_model: 'gemini-2.5-flash', response_model: 'gemini-2.5-flash', input_tokens: 1000, cache_read_tokens: 200, cache_write_tokens: 0,
       output_tokens: 50, reasoning_tokens: 30, status: 'ok', estimated: 0, streamed: 0, finish_reasons: '["STOP"]',
       price_input: 0.3, price_cached_input: 0.03, price_output: 2.5, response_id: response.responseId,
     });
@@ -88,7 +88,7 @@ describe("Gemini's native API through the proxy", () => {
     await genai.models.embedContent({ model: 'gemini-embedding-001', contents: 'Hello world', config: withConversation('g-4') });
     const [row] = h.rows().filter((r) => r.conversation_id === 'g-4');
     // "Hello world" is 2 o200k tokens, counted as the estimate.
-    expect(row).toMatchObject({ operation: 'embeddings', provider: 'gemini', request_model: null, input_tokens: 2, estimated: 1, status: 'ok' });
+    expect(row).toMatchObject({ operation: 'embeddings', provider: 'gemini', request_model: 'gemini-embedding-001', response_model: null, input_tokens: 2, estimated: 1, status: 'ok' });
   });
 
   it('forwards ?key= to the upstream but never stores it, and reads the v1beta path too', async () => {

@@ -13,6 +13,7 @@ describe('matchRoute', () => {
   it("classifies Gemini's own paths, v1 and v1beta, streamed by path; countTokens passes through unrecorded", () => {
     expect(matchRoute('POST', '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {})).toMatchObject({
       provider: 'gemini', api: 'gemini', operation: 'generate_content', streamByPath: true, subpath: '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+      pathModel: 'gemini-2.5-flash',
     });
     expect(matchRoute('POST', '/v1/models/gemini-2.5-flash:generateContent', {})).toMatchObject({ provider: 'gemini', operation: 'generate_content', streamByPath: false });
     expect(matchRoute('POST', '/v1beta/models/gemini-2.5-flash:countTokens', {})).toMatchObject({ provider: 'gemini', operation: null });
