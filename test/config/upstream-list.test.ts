@@ -34,6 +34,9 @@ describe('several upstreams (--upstream, CPR_UPSTREAM_URL)', () => {
   it('reads CPR_UPSTREAM_URL the same way, and the option wins over it', () => {
     const env = { CPR_UPSTREAM_URL: 'azure=https://acme.openai.azure.com/openai,gemini=https://generativelanguage.googleapis.com/v1beta/openai' };
     expect(resolve({}, env).upstreams.map((u) => [u.name, u.provider])).toEqual([['azure', 'azure'], ['gemini', 'google']]);
+    // Azure's other hosts (AI Services, AI Foundry) are Azure's too.
+    const hosts = 'a=https://acme.cognitiveservices.azure.com/openai,b=https://acme.services.ai.azure.com/openai/v1';
+    expect(resolve({ upstream: hosts }).upstreams.map((u) => u.provider)).toEqual(['azure', 'azure']);
     expect(resolve({ upstream: 'https://api.openai.com/v1' }, env).upstreams.map((u) => u.name)).toEqual(['openai']);
   });
 
