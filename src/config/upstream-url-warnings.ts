@@ -57,3 +57,16 @@ export function upstreamUrlWarnings({ upstream, anthropicUpstream }: { upstream:
   }
   return warnings;
 }
+
+/**
+ * {@link upstreamUrlWarnings} for every upstream of the proxy (`--upstream name=url,...`), the
+ * Anthropic upstream's once.
+ *
+ * @example
+ * upstreamListWarnings({ upstreams: [{ url: 'https://api.openai.com/v1' }, { url: 'https://api.groq.com' }], anthropicUpstream: 'https://api.anthropic.com' });
+ * // [{ option: '--upstream', url: 'https://api.groq.com', message: '... Use https://api.groq.com/openai/v1.' }]
+ */
+export function upstreamListWarnings({ upstreams, anthropicUpstream }: { upstreams: ReadonlyArray<{ url: string }>; anthropicUpstream: string }): UpstreamUrlWarning[] {
+  return upstreams.flatMap((upstream, index) =>
+    upstreamUrlWarnings({ upstream: upstream.url, anthropicUpstream }).filter((warning) => index === 0 || warning.option === '--upstream'));
+}

@@ -16,6 +16,8 @@ export interface CallStart {
   provider: Provider;
   /** The company whose API serves the call (a property of the upstream); `null` when unknown. */
   upstreamProvider?: string | null;
+  /** The proxy's upstream, by name; absent in process. */
+  upstream?: string | null;
   operation: Operation;
   requestModel: string | null;
   /** The parsed request body, for estimating input tokens; `undefined` when it was not JSON. */
@@ -76,6 +78,7 @@ export function buildCall(start: CallStart, outcome: CallOutcome, prices: PriceB
     ticketId: start.ticketId,
     provider: start.provider,
     upstreamProvider,
+    upstream: start.upstream ?? null,
     operation: start.operation,
     requestModel: start.requestModel,
     responseModel: outcome.facts.model,
@@ -110,11 +113,15 @@ export function upstreamRequestId(get: (name: string) => string | null | undefin
  */
 const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 
-/** The error kind an upstream error body names (`error.code`, else `error.type`) when it looks like a code, else `http_<status>`. */
+/**
+ * The error kind an upstream error body names (`error.code`, else `error.type`, else Google's
+ * `error.status`) when it looks like a code, else `http_<status>`.
+ */
 export function errorTypeOf(json: unknown, status: number): string {
-  const error = (json as { error?: { type?: unknown; code?: unknown } } | null)?.error;
+  const error = (json as { error?: { type?: unknown; code?: unknown; status?: unknown } } | null)?.error;
   const isCode = (value: unknown): value is string => typeof value === 'string' && ERROR_CODE.test(value);
-  // OpenAI's `code` (`rate_limit_exceeded`) is more specific than its `type` (`tokens`); Anthropic has only `type`.
-  const named = isCode(error?.code) ? error.code : isCode(error?.type) ? error.type : null;
+  // OpenAI's `code` (`rate_limit_exceeded`) is more specific than its `type` (`tokens`); Anthropic
+  // has only `type`; Google's `code` is the HTTP status and its `status` the kind (`RESOURCE_EXHAUSTED`).
+  const named = isCode(error?.code) ? error.code : isCode(error?.type) ? error.type : isCode(error?.status) ? error.status : null;
   return named ?? `http_${status}`;
 }

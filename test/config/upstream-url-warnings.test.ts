@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upstreamUrlWarnings } from '../../src/config/upstream-url-warnings.js';
+import { upstreamListWarnings, upstreamUrlWarnings } from '../../src/config/upstream-url-warnings.js';
 
 const ANTHROPIC = 'https://api.anthropic.com';
 const OPENAI = 'https://api.openai.com/v1';
@@ -44,5 +44,20 @@ describe('upstreamUrlWarnings', () => {
     }]);
     expect(optionsWarned(OPENAI, 'http://127.0.0.1:9001/v1')).toEqual(['--anthropic-upstream']);
     expect(upstreamUrlWarnings({ upstream: OPENAI, anthropicUpstream: 'https://api.openai.com/v1' })[0]!.message).toMatch(/is not Anthropic's API/);
+  });
+});
+
+describe('upstreamListWarnings', () => {
+  it('checks every upstream, and the Anthropic one once', () => {
+    const warnings = upstreamListWarnings({
+      upstreams: [{ url: OPENAI }, { url: 'https://api.groq.com' }, { url: 'https://openrouter.ai/api/v1' }, { url: 'https://api.mistral.ai' }],
+      anthropicUpstream: 'https://api.anthropic.com/v1',
+    });
+    expect(warnings.map((w) => [w.option, w.url])).toEqual([
+      ['--anthropic-upstream', 'https://api.anthropic.com/v1'],
+      ['--upstream', 'https://api.groq.com'],
+      ['--upstream', 'https://api.mistral.ai'],
+    ]);
+    expect(warnings[1]!.message).toMatch(/Use https:\/\/api.groq.com\/openai\/v1\.$/);
   });
 });

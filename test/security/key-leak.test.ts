@@ -225,6 +225,40 @@ describe('with CPR_UPSTREAM_API_KEY held by the proxy', () => {
   });
 });
 
+describe("with Gemini's and Azure's keys, passed through and held by the proxy", () => {
+  const gemini = { contents: [{ role: 'user', parts: [{ text: 'Where is my parcel?' }] }] };
+
+  it("runs Gemini's x-goog-api-key and ?key=, Azure's api-key, and an unreachable upstream whose URL carries the ?key=", async () => {
+    const several = await serve('several', { upstream: [`gemini=${sim.geminiBaseUrl}@google`, `azure=${sim.azureEndpoint}/openai@azure`] });
+    expect((await post(several, '/v1beta/models/gemini-2.5-flash:generateContent', gemini, { 'x-goog-api-key': CLIENT_KEY })).status).toBe(200);
+    expect((await post(several, `/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${CLIENT_KEY}`, gemini, {})).status).toBe(200);
+    expect(sim.requests.at(-1)!.path).toContain(CLIENT_KEY); // passed through to the upstream, as it came
+    sim.enqueue({ status: 429 });
+    expect((await post(several, `/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}`, gemini, {})).status).toBe(429);
+    expect((await post(several, '/openai/deployments/bot/chat/completions?api-version=2024-10-21', ask, { 'api-key': CLIENT_KEY })).status).toBe(200);
+    const down = await serve('several-down', { upstream: 'gemini=http://127.0.0.1:9@google' });
+    const res = await post(down, `/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}`, gemini, {});
+    expect(res.status).toBe(502);
+    await trap.keepOwnError(res);
+    expect(rowCount(several) + rowCount(down)).toBe(5);
+  });
+
+  it("replaces them with CPR_UPSTREAM_API_KEY_<NAME>, the client presenting the proxy token in Google's and Azure's places", async () => {
+    const keyed = await serve('several-keyed', {
+      upstream: [`gemini=${sim.geminiBaseUrl}@google`, `azure=${sim.azureEndpoint}/openai@azure`], proxyToken: PROXY_TOKEN,
+      env: { CPR_UPSTREAM_API_KEY_GEMINI: UPSTREAM_KEY, CPR_UPSTREAM_API_KEY_AZURE: UPSTREAM_KEY },
+    });
+    expect((await post(keyed, `/v1beta/models/gemini-2.5-flash:generateContent?key=${PROXY_TOKEN}`, gemini, {})).status).toBe(200);
+    expect(sim.requests.at(-1)!.headers['x-goog-api-key']).toBe(UPSTREAM_KEY);
+    expect(sim.requests.at(-1)!.path).not.toContain(PROXY_TOKEN);
+    expect((await post(keyed, '/openai/deployments/bot/chat/completions?api-version=2024-10-21', ask, { 'api-key': PROXY_TOKEN })).status).toBe(200);
+    expect(sim.requests.at(-1)!.headers['api-key']).toBe(UPSTREAM_KEY);
+    const refused = await post(keyed, `/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}`, gemini, {});
+    expect(refused.status).toBe(401);
+    await trap.keepOwnError(refused);
+  });
+});
+
 describe('afterwards', () => {
   it('finds none of the planted secrets in the ledger files, logs, warnings, own error bodies, spans or metrics', async () => {
     const leaks = await trap.search(SECRETS);

@@ -7,8 +7,9 @@ import { ledgerSettings } from './005-ledger-settings.js';
 import { helpdeskStageMoves } from './007-helpdesk-stage-moves.js';
 import { wholeUsage } from './008-whole-usage.js';
 import { ticketsByCustomer } from './009-tickets-by-customer.js';
+import { callUpstream } from './011-call-upstream.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage, ticketsByCustomer];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage, ticketsByCustomer, callUpstream];
 
 export type { Migration } from './migration.js';
