@@ -16,6 +16,8 @@ export type { ServeConfig, ServeOptions } from './config/serve-config.js';
 
 export { wrapOpenAI } from './wrapper/wrap-openai.js';
 export type { OpenAIClient, WrapOpenAIOptions } from './wrapper/wrap-openai.js';
+export { wrapAnthropic } from './wrapper/wrap-anthropic.js';
+export type { AnthropicClient, WrapAnthropicOptions } from './wrapper/wrap-anthropic.js';
 export { getConversation, tryGetConversation, runWithConversation } from './context/conversation-context.js';
 export type { ConversationContext } from './context/conversation-context.js';
 

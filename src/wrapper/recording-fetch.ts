@@ -8,8 +8,9 @@ import { NO_FACTS } from '../recording/outcomes.js';
 import { commitCall, warnRecordingFailure, type CommitDeps, type PendingCall } from './commit-call.js';
 import { recordedOperation } from './recorded-operation.js';
 import { recordResponse } from './record-response.js';
+import type { Provider } from '../usage/types.js';
 
-/** The `fetch` the OpenAI client calls. */
+/** The `fetch` an SDK client (OpenAI's, Anthropic's) calls. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** What a recording fetch needs. */
@@ -20,6 +21,8 @@ export interface RecordingFetchDeps extends CommitDeps, FixedAttribution {
   onAttribution?: ((attribution: Attribution, at: number) => void) | undefined;
   /** The company whose API the client calls; `null` when unknown. */
   upstreamProvider?: string | null | undefined;
+  /** The wire format the client speaks, which says what is recorded and how it is read. Default `openai`. */
+  provider?: Provider | undefined;
 }
 
 /** The request body when it is held in memory: text as it came (the SDK sends JSON as a string), else bytes. */
@@ -47,7 +50,8 @@ function connectionErrorType(error: unknown): string {
  * the call and the init to send, or `null` for a request that is not recorded.
  */
 function begin({ url, init }: { url: string; init: RequestInit }, deps: RecordingFetchDeps): { call: PendingCall; init: RequestInit } | null {
-  const operation = recordedOperation(init.method ?? 'GET', url);
+  const provider = deps.provider ?? 'openai';
+  const operation = recordedOperation(init.method ?? 'GET', url, provider);
   if (operation === null) return null;
   const given = headersOf(init);
   const cpr = cprHeadersOf(given);
@@ -59,7 +63,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     callId: newCallId(startedAt),
     startedAt,
     t0: performance.now(),
-    provider: 'openai',
+    provider,
     upstreamProvider: deps.upstreamProvider ?? null,
     operation,
     requestModel: prepared.requestModel,
@@ -87,7 +91,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
 }
 
 /**
- * Wraps the OpenAI client's `fetch` so that its recorded operations are recorded like the proxy
+ * Wraps an SDK client's `fetch` (OpenAI's or Anthropic's, as `deps.provider` says) so that its recorded operations are recorded like the proxy
  * records them. Everything else passes through untouched (but for `x-cpr-*` headers, which never
  * leave the process). What the caller gets is the upstream's answer: the same `Response` for a
  * non-streamed call, a `Response` over the same bytes for a stream (minus the usage chunk when
