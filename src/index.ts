@@ -2,8 +2,8 @@
  * cpr-meter: the true cost per resolution of a support chatbot, AI versus human.
  *
  * The root entry holds the in-process API, the server, pricing and reports. Optional parts have
- * their own entries: `cpr-meter/express` (middleware and conversation context) and
- * `cpr-meter/otel` (OpenTelemetry setup).
+ * their own entries: `cpr-meter/express` (middleware and conversation context),
+ * `cpr-meter/ai-sdk` (the Vercel AI SDK's middleware) and `cpr-meter/otel` (OpenTelemetry setup).
  */
 export { createMeter } from './meter/create-meter.js';
 export type { Meter } from './meter/create-meter.js';

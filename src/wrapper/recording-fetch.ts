@@ -3,7 +3,7 @@ import type { Attribution } from '../proxy/attribution.js';
 import type { CallStart } from '../recording/build-call.js';
 import { newCallId } from '../recording/call-id.js';
 import { prepareRequest } from '../recording/prepare-request.js';
-import { cprHeadersOf, resolveAttribution, withoutCprHeaders, type FixedAttribution } from './call-attribution.js';
+import { cprHeadersOf, notifyAttribution, resolveAttribution, withoutCprHeaders, type FixedAttribution } from './call-attribution.js';
 import { NO_FACTS } from '../recording/outcomes.js';
 import { commitCall, warnRecordingFailure, type CommitDeps, type PendingCall } from './commit-call.js';
 import { recordedOperation } from './recorded-operation.js';
@@ -39,7 +39,7 @@ function headersOf(init: RequestInit): Headers {
 }
 
 /** The error kind of a request that never got an answer, in the proxy's words. */
-function connectionErrorType(error: unknown): string {
+export function connectionErrorType(error: unknown): string {
   const code = ((error as { cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code) as unknown;
   return typeof code === 'string' && /TIMEOUT/.test(code) ? 'upstream_timeout' : 'upstream_unreachable';
 }
@@ -72,16 +72,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     ticketId: attribution.ticketId,
     source: 'wrapper',
   };
-  if (deps.onAttribution && (attribution.conversationId || attribution.ticketId)) {
-    const { onAttribution } = deps;
-    setImmediate(() => {
-      try {
-        onAttribution(attribution, start.startedAt);
-      } catch (error) {
-        warnRecordingFailure('onAttribution threw', error);
-      }
-    });
-  }
+  notifyAttribution(deps.onAttribution, attribution, start.startedAt);
   const call: PendingCall = { start, prepared, signal: init.signal, deps };
   // Most calls go out as the client made them; the client's own headers are never changed in place.
   if (cpr === null && !prepared.injectedUsage) return { call, init };
