@@ -73,16 +73,16 @@ export function beginSdkCall(options: { model: SdkModel; embedding: boolean; str
 }
 
 /**
- * The finish reason in the provider's words when the SDK keeps them (`{ unified, raw }`), else
- * the SDK's (`stop`). A Responses API answer's raw reason is its `incomplete_details.reason`,
- * absent when it completed: the proxy records its `status` then, `completed`, and so does this.
+ * The finish reason in the provider's words when the SDK keeps them (AI SDK 6 and 7's `{ unified,
+ * raw }`), else the SDK's (`stop`; AI SDK 5 keeps only this). A Responses API answer's raw reason
+ * is its `incomplete_details.reason`, absent when it completed: the proxy records its `status`
+ * then, `completed`, and so does this for an answer the SDK says ended normally.
  */
 function finishReasonsOf(reason: unknown, operation: CallStart['operation']): string[] {
-  if (typeof reason === 'string') return reason === '' ? [] : [reason];
-  const raw = (reason as { raw?: unknown } | null)?.raw;
-  const unified = (reason as { unified?: unknown } | null)?.unified;
+  const raw = typeof reason === 'string' ? undefined : (reason as { raw?: unknown } | null)?.raw;
+  const unified = typeof reason === 'string' ? reason : (reason as { unified?: unknown } | null)?.unified;
   if (typeof raw === 'string' && raw !== '') return [raw];
-  if (operation === 'responses' && unified !== undefined && unified !== 'error') return ['completed'];
+  if (operation === 'responses' && (unified === 'stop' || unified === 'tool-calls')) return ['completed'];
   return typeof unified === 'string' && unified !== '' ? [unified] : [];
 }
 

@@ -79,7 +79,7 @@ const OPTIONAL_PARTS = [
 /**
  * A call's {@link Usage} from what the AI SDK reports: its normalised `usage` (either shape:
  * AI SDK 5's flat one or 6 and 7's structured one), completed with the provider metadata
- * (Anthropic's cache writes, a service tier) and, when the SDK passes the provider's own usage
+ * (Anthropic's cache writes, OpenAI's predictions, a service tier) and, when the SDK passes the provider's own usage
  * object on (`usage.raw`, or `providerMetadata.anthropic.usage`), the parts only it holds:
  * 1-hour cache writes, audio, predictions, server tool calls, a reported cost. `null` when the
  * usage holds no token count at all. Pure, total: never throws.
@@ -111,6 +111,11 @@ export function sdkUsage(options: { usage: unknown; providerMetadata?: unknown; 
   for (const part of OPTIONAL_PARTS) {
     const value = parsed?.[part];
     if (value !== undefined && value !== null) (result as unknown as Record<string, unknown>)[part] = value;
+  }
+  // AI SDK 5's OpenAI provider passes predictions on as metadata rather than in a raw usage.
+  for (const part of ['acceptedPredictionTokens', 'rejectedPredictionTokens'] as const) {
+    const reported = count(fromMetadata(providerMetadata, part));
+    if (result[part] == null && reported !== undefined) result[part] = Math.min(reported, outputTokens);
   }
   if (result.cacheWrite1hTokens != null) result.cacheWrite1hTokens = Math.min(result.cacheWrite1hTokens, result.cacheWriteTokens);
   const tier = fromMetadata(providerMetadata, 'serviceTier');
