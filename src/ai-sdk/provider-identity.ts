@@ -4,7 +4,7 @@ import type { Operation, Provider } from '../usage/types.js';
 
 /** Who served an AI SDK model's calls, and what each call is, as the ledger names them. */
 export interface ProviderIdentity {
-  /** The wire format: `anthropic` for Anthropic's Messages API (Anthropic, Vertex), else `openai`. */
+  /** The wire format: `anthropic` for Anthropic's Messages API (Anthropic, Vertex), `gemini` for Google's Gemini API (Google, Vertex), else `openai`. */
   provider: Provider;
   /** The company whose API serves the calls, as `@pydantic/genai-prices` names it; `null` when unknown. */
   upstreamProvider: string | null;
@@ -26,9 +26,13 @@ const UPSTREAMS: ReadonlyArray<readonly [string, string]> = [
   ['togetherai', 'together'],
 ];
 
+/** Google's own providers (the Gemini API, Vertex AI's Gemini), which speak Gemini's `generateContent`. */
+const isGemini = (id: string) => id.startsWith('google.') && !id.includes('anthropic');
+
 /** The API a provider id ends with, when it names the operation. */
 function operationOf(id: string, embedding: boolean): Operation {
   if (embedding) return 'embeddings';
+  if (isGemini(id)) return 'generate_content';
   if (id.endsWith('.responses')) return 'responses';
   if (id.endsWith('.completion')) return 'completions';
   if (id.endsWith('.messages')) return 'messages';
@@ -50,7 +54,7 @@ function upstreamOf(id: string): string | null {
 /**
  * The ledger's names for an AI SDK model's calls, from the model's provider id: `openai.chat` and
  * `openai.responses` are OpenAI's chat and responses, `anthropic.messages` Anthropic's messages,
- * `google.generative-ai` Google's Gemini API, `google.vertex.*` Vertex AI, `amazon-bedrock` AWS
+ * `google.generative-ai` Google's Gemini API (`generate_content`), `google.vertex.*` Vertex AI, `amazon-bedrock` AWS
  * Bedrock, `azure.*` Azure; any other provider id by its first word when the price database
  * knows it (`groq.chat`, `mistral.chat`, `deepseek.chat`), else unknown (`null`, priced by the
  * model's name alone). `explicit` (the middleware's option) wins. Pure.
@@ -63,7 +67,7 @@ export function providerIdentity(options: { providerId: string; embedding?: bool
   const id = options.providerId.toLowerCase();
   const operation = operationOf(id, options.embedding === true);
   return {
-    provider: operation === 'messages' ? 'anthropic' : 'openai',
+    provider: operation === 'messages' ? 'anthropic' : isGemini(id) ? 'gemini' : 'openai',
     upstreamProvider: options.explicit ?? upstreamOf(id),
     operation,
   };

@@ -10,7 +10,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (env CPR_PORT, default 8787)')
     .option('--host <host>', 'interface to listen on (env CPR_HOST, default 127.0.0.1)')
     .option('--db <file>', 'SQLite ledger file (env CPR_DB, default ./cpr-meter.db)')
-    .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)')
+    .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included; or several, as name=url or name=url@provider (repeat the option, or separate with commas); the first is the default (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--anthropic-upstream <url>', 'Anthropic upstream, without /v1 (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
     .option('--upstream-provider <id>', 'the company whose API the upstream is, for its prices: openai, groq, openrouter, x-ai... (env CPR_UPSTREAM_PROVIDER, default: matched from the upstream URL)')
     .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES, default: bundled prices only)')
@@ -28,13 +29,15 @@ export function registerServeCommand(program: Command): void {
       '',
       'Each option resolves as: the option, then its environment variable, then the default.',
       "API keys: clients' keys pass through to the upstream. CPR_UPSTREAM_API_KEY (environment only)",
-      'replaces them with one key of yours, and then requires --proxy-token (CPR_PROXY_TOKEN).',
+      'replaces them with one key of yours at the first upstream and Anthropic\'s, CPR_UPSTREAM_API_KEY_<NAME>',
+      '(name uppercased, - as _) at one upstream; either then requires --proxy-token (CPR_PROXY_TOKEN).',
+      'A request picks an upstream by path, /u/{name}/v1/..., or with the x-cpr-upstream header.',
       'The ledger file is created when missing; the start line says whether it was.',
     ].join('\n'))
     .option('--busy-timeout-ms <ms>', 'how long a ledger write waits for a lock before the row is kept for retry (env CPR_BUSY_TIMEOUT_MS, default 100)')
     .option('--max-body-memory-bytes <n>', 'request body bytes held in memory at once, all requests together; more: 503 (env CPR_MAX_BODY_MEMORY_BYTES, default 268435456)')
     .option('--body-timeout-ms <ms>', 'cut an upload that sends no byte for this long (env CPR_BODY_TIMEOUT_MS, default 10000)')
-    .action(async (options: Record<string, string | boolean | undefined>) => {
+    .action(async (options: Record<string, string | string[] | boolean | undefined>) => {
       const server = await startServer(options);
       // Build the tokenizer now, before traffic, not on the first estimate (a client that left).
       warmTokenizer();

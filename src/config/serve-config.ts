@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { LogLevel } from '../logging/logger.js';
 import { PROVIDER_ID, upstreamProviderOf } from '../pricing/upstream-provider.js';
+import { ANTHROPIC_UPSTREAM_NAME, parseUpstreamList, upstreamKeyVariable, type UpstreamConfig } from './upstream-list.js';
 
 /**
  * Options of `cpr-meter serve` and {@link startServer}. Each is resolved in one place, in this
@@ -13,18 +14,28 @@ export interface ServeOptions {
   host?: string;
   /** SQLite ledger file. Env `CPR_DB`. Default `./cpr-meter.db`. */
   db?: string;
-  /** OpenAI-compatible upstream, `/v1` included. Env `CPR_UPSTREAM_URL`. Default `https://api.openai.com/v1`. */
-  upstream?: string;
+  /**
+   * The upstreams: one URL (OpenAI-compatible, `/v1` included), or several `name=url` /
+   * `name=url@provider` (the option may repeat; each value, and the variable, may hold several,
+   * comma-separated); the first is the default. Env `CPR_UPSTREAM_URL`. Default
+   * `https://api.openai.com/v1`. Each may have its own key, env `CPR_UPSTREAM_API_KEY_<NAME>`.
+   */
+  upstream?: string | string[];
   /** Anthropic upstream. Env `CPR_ANTHROPIC_UPSTREAM_URL`. Default `https://api.anthropic.com`. */
   anthropicUpstream?: string;
   /**
-   * The company whose API the OpenAI-compatible upstream is (`groq`, `openrouter`, `x-ai`...), for
-   * its prices. Env `CPR_UPSTREAM_PROVIDER`. Default: matched from the upstream URL.
+   * The company whose API the (first) upstream is (`groq`, `openrouter`, `x-ai`...), for its
+   * prices, unless it names its own with `@provider`. Env `CPR_UPSTREAM_PROVIDER`. Default:
+   * matched from the upstream URL.
    */
   upstreamProvider?: string;
   /** Price-override JSON file. Env `CPR_PRICES`. Default: none (bundled prices only). */
   prices?: string;
-  /** Replaces the clients' credentials upstream. Env `CPR_UPSTREAM_API_KEY`. Default: none (clients' keys pass through). */
+  /**
+   * Replaces the clients' credentials upstream: at the first upstream and the Anthropic one, unless
+   * they have their own (`CPR_UPSTREAM_API_KEY_<NAME>`, `CPR_UPSTREAM_API_KEY_ANTHROPIC`). Env
+   * `CPR_UPSTREAM_API_KEY`. Default: none (clients' keys pass through).
+   */
   upstreamApiKey?: string;
   /** Client token the proxy requires; mandatory with an upstream key. Env `CPR_PROXY_TOKEN`. */
   proxyToken?: string;
@@ -81,12 +92,17 @@ export interface ServeConfig {
   port: number;
   host: string;
   db: string;
+  /** Every upstream but Anthropic's, the default first. */
+  upstreams: UpstreamConfig[];
+  /** The first upstream's URL. */
   upstream: string;
   anthropicUpstream: string;
-  /** The upstream's provider; `null` when neither set nor matched from its URL. */
+  /** The first upstream's provider; `null` when neither set nor matched from its URL. */
   upstreamProvider: string | null;
   /** The Anthropic upstream's provider, matched from its URL. */
   anthropicUpstreamProvider: string | null;
+  /** The Anthropic upstream's key: `CPR_UPSTREAM_API_KEY_ANTHROPIC`, else `CPR_UPSTREAM_API_KEY`. */
+  anthropicUpstreamApiKey: string | undefined;
   prices: string | undefined;
   upstreamApiKey: string | undefined;
   proxyToken: string | undefined;
@@ -158,13 +174,15 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     port: number(pick(options.port, env.CPR_PORT, 8787), 'port', 'CPR_PORT', { min: 0, integer: true }),
     host: String(pick(options.host, env.CPR_HOST, '127.0.0.1')),
     db: String(pick(options.db, env.CPR_DB, './cpr-meter.db')),
-    upstream: url(String(pick(options.upstream, env.CPR_UPSTREAM_URL, 'https://api.openai.com/v1')), 'upstream', 'CPR_UPSTREAM_URL'),
+    upstreams: [],
+    upstream: '',
     anthropicUpstream: url(
       String(pick(options.anthropicUpstream, env.CPR_ANTHROPIC_UPSTREAM_URL, 'https://api.anthropic.com')),
       'anthropic-upstream', 'CPR_ANTHROPIC_UPSTREAM_URL',
     ),
     upstreamProvider: null,
     anthropicUpstreamProvider: null,
+    anthropicUpstreamApiKey: undefined,
     prices: (pick(options.prices, env.CPR_PRICES, undefined) as string | undefined) ?? undefined,
     upstreamApiKey: (pick(options.upstreamApiKey, env.CPR_UPSTREAM_API_KEY, undefined) as string | undefined) ?? undefined,
     proxyToken: (pick(options.proxyToken, env.CPR_PROXY_TOKEN, undefined) as string | undefined) ?? undefined,
@@ -189,8 +207,20 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
       { option: 'upstream-provider' },
     );
   }
-  config.upstreamProvider = upstreamProviderOf({ url: config.upstream, explicit: explicitProvider });
+  const fromOption = typeof options.upstream === 'string' ? [options.upstream] : (options.upstream ?? []).filter((value) => value !== '');
+  const entries = fromOption.length > 0 ? fromOption : [env.CPR_UPSTREAM_URL || 'https://api.openai.com/v1'];
+  config.upstreams = parseUpstreamList({
+    entries,
+    source: fromOption.length > 0 ? '--upstream' : 'CPR_UPSTREAM_URL',
+    firstProvider: explicitProvider,
+    sharedKey: config.upstreamApiKey,
+    env,
+    checkUrl: (value) => url(value, 'upstream', 'CPR_UPSTREAM_URL'),
+  });
+  config.upstream = config.upstreams[0]!.url;
+  config.upstreamProvider = config.upstreams[0]!.provider;
   config.anthropicUpstreamProvider = upstreamProviderOf({ url: config.anthropicUpstream });
+  config.anthropicUpstreamApiKey = env[upstreamKeyVariable(ANTHROPIC_UPSTREAM_NAME)] || config.upstreamApiKey;
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new ConfigError(`--log-level (CPR_LOG_LEVEL) must be debug, info, warn or error; got ${config.logLevel}.`, { option: 'log-level' });
   }
@@ -200,9 +230,12 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
       { option: 'admin-token' },
     );
   }
-  if (config.upstreamApiKey !== undefined && config.proxyToken === undefined) {
+  const keyed = [...config.upstreams.filter((u) => u.apiKey !== undefined).map((u) => upstreamKeyVariable(u.name)),
+    ...(config.anthropicUpstreamApiKey !== undefined ? [upstreamKeyVariable(ANTHROPIC_UPSTREAM_NAME)] : [])];
+  if ((config.upstreamApiKey !== undefined || keyed.length > 0) && config.proxyToken === undefined) {
+    const which = config.upstreamApiKey !== undefined ? 'CPR_UPSTREAM_API_KEY' : keyed[0]!;
     throw new ConfigError(
-      'CPR_UPSTREAM_API_KEY is set, so the proxy would spend your account for anyone who reaches it: set CPR_PROXY_TOKEN (--proxy-token), the key clients must present.',
+      `${which} is set, so the proxy would spend your account for anyone who reaches it: set CPR_PROXY_TOKEN (--proxy-token), the key clients must present.`,
       { option: 'proxy-token' },
     );
   }

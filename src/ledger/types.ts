@@ -20,8 +20,13 @@ export interface LlmCall {
   conversationId: string | null;
   /** Ticket named with the call (`x-cpr-ticket-id`), if any. */
   ticketId: string | null;
-  /** The wire format (`openai`, `anthropic`). */
+  /** The wire format (`openai`, `anthropic`, `gemini`). */
   provider: Provider;
+  /**
+   * The proxy's upstream that served the call, by its name (`--upstream name=url`: `openai`,
+   * `groq`, `anthropic`...); `null` for calls recorded in process, and rows recorded before it was kept.
+   */
+  upstream?: string | null;
   /**
    * The company whose API served the call (`openai`, `groq`, `openrouter`...; a
    * `@pydantic/genai-prices` provider id or the one set with `--upstream-provider`); `null` when

@@ -18,21 +18,14 @@ import { relayBuffered } from './relay-buffered.js';
 import { relayStream } from './relay-stream.js';
 import type { ProxyRoute } from './routes.js';
 import { sendError } from './send-error.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
+import { clientResponseHeaders, keyParameterOf, upstreamRequestHeaders, withoutKeyParameter } from './upstream-headers.js';
 import type { UpstreamHealth } from './upstream-health.js';
+import { targetUrl, UPSTREAM_HEADER, type ProxyUpstream, type UpstreamRegistry } from './upstream-registry.js';
 
 /** What the proxy needs; built once by the server. */
 export interface ProxyDeps {
-  /** OpenAI-compatible base URL, `/v1` included: `https://api.openai.com/v1`. */
-  upstreamUrl: string;
-  /** Anthropic base URL, without `/v1`: `https://api.anthropic.com`. */
-  anthropicUpstreamUrl: string;
-  /** The company whose API `upstreamUrl` is (`openai`, `groq`...); `null` when unknown. */
-  upstreamProvider?: string | null | undefined;
-  /** The company whose API `anthropicUpstreamUrl` is; `null` when unknown. */
-  anthropicUpstreamProvider?: string | null | undefined;
-  /** Replaces the client's credentials upstream when set. */
-  upstreamApiKey?: string | undefined;
+  /** The upstreams, by name, with their URLs, providers and keys; which one each request goes to. */
+  upstreams: UpstreamRegistry;
   /** When set, clients must present it (as their API key) to use the proxy. */
   proxyToken?: string | undefined;
   recorder: CallRecorder;
@@ -53,15 +46,23 @@ export interface ProxyDeps {
   upstreamHealth?: UpstreamHealth | undefined;
 }
 
-function upstreamBase(deps: ProxyDeps, route: ProxyRoute): string {
-  return route.provider === 'anthropic' ? `${deps.anthropicUpstreamUrl.replace(/\/$/, '')}/v1` : deps.upstreamUrl.replace(/\/$/, '');
+/** Where a request goes, and the same URL as messages and logs show it (without its query, which may hold Gemini's `key`). */
+function destination(upstream: ProxyUpstream, route: ProxyRoute, deps: ProxyDeps): { url: string; shown: string } {
+  const url = targetUrl(upstream, route);
+  // The client's `?key=` is its credential: replaced or dropped as its headers are.
+  const sent = upstream.apiKey !== undefined || deps.proxyToken !== undefined ? withoutKeyParameter(url) : url;
+  return { url: sent, shown: sent.split('?')[0]! };
 }
 
+/** The key a client presents, in whichever place its SDK puts it (OpenAI, Anthropic, Azure, Gemini). */
 function presentedToken(req: IncomingMessage): string {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
-  const key = req.headers['x-api-key'];
-  return typeof key === 'string' ? key : '';
+  for (const name of ['x-api-key', 'api-key', 'x-goog-api-key']) {
+    const key = req.headers[name];
+    if (typeof key === 'string') return key;
+  }
+  return keyParameterOf(req.url ?? '');
 }
 
 /** Maps a failure to reach the upstream to the error the client gets. */
@@ -73,8 +74,9 @@ function upstreamFailure(error: unknown, url: string): UpstreamError {
 }
 
 /**
- * The proxy: forwards every `/v1/...` request to the upstream with method, query, headers and
- * body intact, streams the answer back as it arrives, and records the recorded operations.
+ * The proxy: forwards every request it serves (`/v1/...`, Gemini's `/v1beta/...`, Azure's
+ * `/openai/...`) to the upstream it picks, with method, query, headers and body intact, streams
+ * the answer back as it arrives, and records the recorded operations.
  */
 export function createProxyHandler(deps: ProxyDeps) {
   return async function proxyRequest(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): Promise<void> {
@@ -82,8 +84,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (deps.proxyToken !== undefined && !safeEqual(presentedToken(req), deps.proxyToken)) {
         throw new AuthenticationError('This proxy requires its client token (CPR_PROXY_TOKEN) as the API key.');
       }
-      if (route.operation === null) return await passThrough(req, res, route, deps);
-      await record(req, res, { ...route, operation: route.operation }, deps);
+      const target = deps.upstreams.select(route, req.headers[UPSTREAM_HEADER]);
+      if (route.operation === null) return await passThrough({ req, res, route, target }, deps);
+      await record({ req, res, route: { ...route, operation: route.operation }, target }, deps);
     } catch (error) {
       if (!(error instanceof UpstreamError)) deps.logger.debug('proxy request refused', { error: (error as Error).message });
       sendError(res, error);
@@ -91,32 +94,42 @@ export function createProxyHandler(deps: ProxyDeps) {
   };
 }
 
-async function record(req: IncomingMessage, res: ServerResponse, route: Exchange['route'], deps: ProxyDeps): Promise<void> {
+interface Forwarded<R extends ProxyRoute = ProxyRoute> {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: R;
+  /** The upstream it goes to. */
+  target: ProxyUpstream;
+}
+
+async function record({ req, res, route, target }: Forwarded<Exchange['route']>, deps: ProxyDeps): Promise<void> {
   // The body is held, and counted against the cap, until the exchange is over.
   const startedAt = deps.now();
   const t0 = performance.now();
   const lease = deps.bodyMemory?.lease();
   try {
     const body = await readBody(req, { limitBytes: deps.maxBodyBytes, lease, idleTimeoutMs: deps.bodyTimeoutMs });
-    await exchangeCall({ req, res, route, body, startedAt, t0 }, deps);
+    await exchangeCall({ req, res, route, target, body, startedAt, t0 }, deps);
   } finally {
     lease?.release();
   }
 }
 
 async function exchangeCall(
-  { req, res, route, body, startedAt, t0 }: { req: IncomingMessage; res: ServerResponse; route: Exchange['route']; body: Buffer; startedAt: number; t0: number },
+  { req, res, route, target, body, startedAt, t0 }: Forwarded<Exchange['route']> & { body: Buffer; startedAt: number; t0: number },
   deps: ProxyDeps,
 ): Promise<void> {
   const attribution = readAttribution(req.headers, route.conversationId);
-  const prepared = prepareRequest(route.operation, body);
-  const url = upstreamBase(deps, route) + route.subpath;
+  const prepared = prepareRequest(route.operation, body, { askForUsage: route.acceptsStreamOptions });
+  if (route.streamByPath) prepared.stream = true;
+  const { url, shown } = destination(target, route, deps);
   const exchange: Exchange = {
-    req, res, route, attribution, prepared, upstreamUrl: url,
+    req, res, route, attribution, prepared, upstreamUrl: shown,
     start: {
       callId: newCallId(startedAt), startedAt, t0,
       provider: route.provider,
-      upstreamProvider: (route.provider === 'anthropic' ? deps.anthropicUpstreamProvider : deps.upstreamProvider) ?? null,
+      upstreamProvider: target.provider,
+      upstream: target.name,
       operation: route.operation,
       requestModel: prepared.requestModel,
       requestJson: prepared.json,
@@ -141,7 +154,9 @@ async function exchangeCall(
       method: 'POST',
       headers: upstreamRequestHeaders(req.headers, {
         provider: route.provider,
-        upstreamApiKey: deps.upstreamApiKey,
+        api: route.api,
+        upstreamProvider: target.provider,
+        upstreamApiKey: target.apiKey,
         identityEncoding: true,
         dropClientCredentials: deps.proxyToken !== undefined,
       }),
@@ -152,8 +167,8 @@ async function exchangeCall(
       bodyTimeout: deps.upstreamTimeoutMs,
     });
   } catch (error) {
-    const failure = exchange.clientGone ? null : upstreamFailure(error, url);
-    if (failure) deps.upstreamHealth?.failed(route.provider, failure);
+    const failure = exchange.clientGone ? null : upstreamFailure(error, shown);
+    if (failure) deps.upstreamHealth?.failed(target.name, failure);
     await finishExchange(exchange, {
       status: failure ? 'error' : 'aborted',
       httpStatus: null,
@@ -167,15 +182,15 @@ async function exchangeCall(
     if (failure) sendError(res, failure, { 'x-cpr-call-id': exchange.start.callId });
     return;
   }
-  deps.upstreamHealth?.reached(route.provider);
+  deps.upstreamHealth?.reached(target.name);
   const isStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
   if (isStream && upstream.statusCode < 400) await relayStream(exchange, upstream, deps);
   else await relayBuffered(exchange, upstream, deps);
 }
 
 /** Forwards an unrecorded request both ways as streams, nothing read or changed but credentials and `x-cpr-*`. */
-async function passThrough(req: IncomingMessage, res: ServerResponse, route: ProxyRoute, deps: ProxyDeps): Promise<void> {
-  const url = upstreamBase(deps, route) + route.subpath;
+async function passThrough({ req, res, route, target }: Forwarded, deps: ProxyDeps): Promise<void> {
+  const { url, shown } = destination(target, route, deps);
   const abort = new UpstreamAbort();
   res.on('close', () => {
     if (!res.writableEnded) abort.abort();
@@ -187,7 +202,9 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, route: Pro
       method: req.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(req.headers, {
         provider: route.provider,
-        upstreamApiKey: deps.upstreamApiKey,
+        api: route.api,
+        upstreamProvider: target.provider,
+        upstreamApiKey: target.apiKey,
         identityEncoding: false,
         dropClientCredentials: deps.proxyToken !== undefined,
       }),
@@ -199,11 +216,11 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, route: Pro
     });
   } catch (error) {
     if (abort.signal.aborted) return;
-    const failure = upstreamFailure(error, url);
-    deps.upstreamHealth?.failed(route.provider, failure);
+    const failure = upstreamFailure(error, shown);
+    deps.upstreamHealth?.failed(target.name, failure);
     throw failure;
   }
-  deps.upstreamHealth?.reached(route.provider);
+  deps.upstreamHealth?.reached(target.name);
   res.writeHead(upstream.statusCode, clientResponseHeaders(upstream.headers, { dropLength: false }));
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {

@@ -1,14 +1,28 @@
 import type { Operation, Provider } from '../usage/types.js';
 
+/** Which family of paths a request came by: it decides the default upstream and how its URL is built. */
+export type ApiFamily = 'v1' | 'gemini' | 'azure';
+
 /** Where a proxied request goes and whether it is recorded. */
 export interface ProxyRoute {
-  /** From a `/c/{conversationId}/v1/...` path, for clients that can only set a base URL. */
+  /** From a `/c/{conversationId}/...` path, for clients that can only set a base URL. */
   conversationId: string | null;
+  /** From a `/u/{name}/...` path; `null`: the `x-cpr-upstream` header or the default decides. */
+  upstreamName: string | null;
+  /** The wire format. */
   provider: Provider;
+  api: ApiFamily;
   /** The recorded operation, or `null` for a path passed through unrecorded. */
   operation: Operation | null;
-  /** The path after `/v1`, query included: `/chat/completions?x=1`. */
+  /**
+   * The path the upstream is asked for, query included: after `/v1` for the `v1` family
+   * (`/chat/completions?x=1`), whole for Gemini's and Azure's (`/v1beta/models/m:generateContent`).
+   */
   subpath: string;
+  /** True when the path itself asks for a stream (Gemini's `:streamGenerateContent`). */
+  streamByPath: boolean;
+  /** Whether the upstream accepts `stream_options` (not Azure's classic paths before `api-version=2024-09-01`). */
+  acceptsStreamOptions: boolean;
 }
 
 const OPENAI_OPERATIONS: Record<string, Operation> = {
@@ -18,21 +32,48 @@ const OPENAI_OPERATIONS: Record<string, Operation> = {
   '/completions': 'completions',
 };
 
-const CONVERSATION_PREFIX = /^\/c\/([^/]+)(\/v1(?:\/.*)?)$/;
+const GEMINI_OPERATIONS: Record<string, Operation> = {
+  generateContent: 'generate_content',
+  streamGenerateContent: 'generate_content',
+  embedContent: 'embeddings',
+  batchEmbedContents: 'embeddings',
+};
+
+const PREFIX = /^\/([uc])\/([^/]+)(\/.*)$/;
+const GEMINI_METHOD = /^\/v1(?:beta|alpha)?\/(?:models|tunedModels)\/[^/:]+:([A-Za-z]+)$/;
+const GEMINI_ROOT = /^\/v1(?:beta|alpha)(?:\/|$)/;
+const AZURE_DEPLOYMENT = /^\/openai\/deployments\/[^/]+(\/.+)$/;
+
+/** Azure's first api-version with `stream_options` (GA 2024-10-21; preview since 2024-09-01-preview). */
+const AZURE_STREAM_OPTIONS_SINCE = '2024-09-01';
 
 /**
- * Classifies a request URL. Returns `null` for paths the proxy does not serve.
- * `POST /v1/messages` and any request carrying `anthropic-version` go to the Anthropic upstream.
+ * Classifies a request URL. Returns `null` for paths the proxy does not serve. Served: `/v1/...`
+ * (OpenAI-compatible; `POST /v1/messages` and any request carrying `anthropic-version` are
+ * Anthropic's), Gemini's `/v1beta/...` and `/v1/models/{model}:{method}`, and Azure OpenAI's
+ * `/openai/...`; each may follow `/u/{upstream}` and `/c/{conversationId}`, in either order.
  */
 export function matchRoute(method: string, url: string, headers: Record<string, unknown>): ProxyRoute | null {
   const queryAt = url.indexOf('?');
   let path = queryAt === -1 ? url : url.slice(0, queryAt);
   const query = queryAt === -1 ? '' : url.slice(queryAt);
   let conversationId: string | null = null;
-  const prefixed = CONVERSATION_PREFIX.exec(path);
-  if (prefixed) {
-    conversationId = safeDecode(prefixed[1]!);
-    path = prefixed[2]!;
+  let upstreamName: string | null = null;
+  for (let prefix = PREFIX.exec(path); prefix; prefix = PREFIX.exec(path)) {
+    if (prefix[1] === 'u' && upstreamName === null) upstreamName = safeDecode(prefix[2]!);
+    else if (prefix[1] === 'c' && conversationId === null) conversationId = safeDecode(prefix[2]!);
+    else break;
+    path = prefix[3]!;
+  }
+  const base = { conversationId, upstreamName, streamByPath: false, acceptsStreamOptions: true };
+  const gemini = GEMINI_METHOD.exec(path);
+  if (gemini || GEMINI_ROOT.test(path)) {
+    const operation = method === 'POST' && gemini ? GEMINI_OPERATIONS[gemini[1]!] ?? null : null;
+    return { ...base, provider: 'gemini', api: 'gemini', operation, subpath: path + query, streamByPath: gemini?.[1] === 'streamGenerateContent' };
+  }
+  if (path.startsWith('/openai/')) {
+    return { ...base, provider: 'openai', api: 'azure', operation: method === 'POST' ? azureOperation(path) : null, subpath: path + query,
+      acceptsStreamOptions: path.startsWith('/openai/v1/') || (new URLSearchParams(query).get('api-version') ?? '') >= AZURE_STREAM_OPTIONS_SINCE };
   }
   if (path !== '/v1' && !path.startsWith('/v1/')) return null;
   const subpath = path.slice(3);
@@ -40,7 +81,16 @@ export function matchRoute(method: string, url: string, headers: Record<string, 
   const provider: Provider = isMessages || headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
   let operation: Operation | null = null;
   if (method === 'POST') operation = isMessages ? 'messages' : provider === 'openai' ? OPENAI_OPERATIONS[subpath] ?? null : null;
-  return { conversationId, provider, operation, subpath: subpath + query };
+  return { ...base, provider, api: 'v1', operation, subpath: subpath + query };
+}
+
+/** The operation of an Azure OpenAI path: `/openai/deployments/{d}/{op}`, `/openai/responses`, `/openai/v1/{op}`. */
+function azureOperation(path: string): Operation | null {
+  const deployment = AZURE_DEPLOYMENT.exec(path);
+  if (deployment) return deployment[1] === '/responses' ? null : OPENAI_OPERATIONS[deployment[1]!] ?? null;
+  if (path === '/openai/responses') return 'responses';
+  if (path.startsWith('/openai/v1/')) return OPENAI_OPERATIONS[path.slice('/openai/v1'.length)] ?? null;
+  return null;
 }
 
 function safeDecode(segment: string): string {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Provider } from '../usage/types.js';
+import type { ApiFamily } from './routes.js';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) and those the HTTP client sets itself. */
 const NOT_FORWARDED = new Set([
@@ -7,10 +8,30 @@ const NOT_FORWARDED = new Set([
   'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect',
 ]);
 
+/** Every header a client's API key may come in: OpenAI's, Anthropic's, Azure's, Google's. */
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'] as const;
+
+/** The header an upstream takes its key in. */
+export type KeyHeader = 'authorization' | 'x-api-key' | 'api-key' | 'x-goog-api-key';
+
+/**
+ * Where an upstream takes its key: Anthropic `x-api-key`, Gemini's own API `x-goog-api-key`,
+ * Azure OpenAI `api-key`, every other OpenAI-compatible API `Authorization: Bearer`.
+ */
+export function keyHeaderOf({ provider, api, upstreamProvider }: { provider: Provider; api?: ApiFamily | undefined; upstreamProvider?: string | null | undefined }): KeyHeader {
+  if (provider === 'anthropic') return 'x-api-key';
+  if (provider === 'gemini') return 'x-goog-api-key';
+  return api === 'azure' || upstreamProvider === 'azure' ? 'api-key' : 'authorization';
+}
+
 /** Options of {@link upstreamRequestHeaders}. */
 export interface UpstreamHeaderOptions {
   provider: Provider;
-  /** When set, replaces the client's credentials (`CPR_UPSTREAM_API_KEY`). */
+  /** The path family (Azure's takes its key in `api-key`). */
+  api?: ApiFamily | undefined;
+  /** The company whose API the upstream is. */
+  upstreamProvider?: string | null | undefined;
+  /** When set, replaces the client's credentials (`CPR_UPSTREAM_API_KEY`, `CPR_UPSTREAM_API_KEY_<NAME>`). */
   upstreamApiKey?: string | undefined;
   /** Ask for an uncompressed answer so that its usage can be read. */
   identityEncoding: boolean;
@@ -30,12 +51,11 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, options: Up
   }
   if (options.identityEncoding) out['accept-encoding'] = 'identity';
   if (options.upstreamApiKey !== undefined || options.dropClientCredentials) {
-    delete out.authorization;
-    delete out['x-api-key'];
+    for (const name of CREDENTIAL_HEADERS) delete out[name];
   }
   if (options.upstreamApiKey !== undefined) {
-    if (options.provider === 'anthropic') out['x-api-key'] = options.upstreamApiKey;
-    else out.authorization = `Bearer ${options.upstreamApiKey}`;
+    const header = keyHeaderOf(options);
+    out[header] = header === 'authorization' ? `Bearer ${options.upstreamApiKey}` : options.upstreamApiKey;
   }
   return out;
 }
@@ -51,4 +71,21 @@ export function clientResponseHeaders(
     out[name] = value;
   }
   return out;
+}
+
+/** A URL without its `key` query parameter (Gemini's other way to pass the API key). */
+export function withoutKeyParameter(url: string): string {
+  const queryAt = url.indexOf('?');
+  if (queryAt === -1) return url;
+  const params = new URLSearchParams(url.slice(queryAt + 1));
+  if (!params.has('key')) return url;
+  params.delete('key');
+  const rest = params.toString();
+  return rest === '' ? url.slice(0, queryAt) : `${url.slice(0, queryAt)}?${rest}`;
+}
+
+/** The `key` query parameter of a URL (Gemini's), or `''`. */
+export function keyParameterOf(url: string): string {
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? '' : new URLSearchParams(url.slice(queryAt + 1)).get('key') ?? '';
 }

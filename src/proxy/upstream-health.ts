@@ -1,5 +1,4 @@
 import type { Logger } from '../logging/logger.js';
-import type { Provider } from '../usage/types.js';
 
 /** What `/healthz` says of one upstream. */
 export interface UpstreamStatus {
@@ -22,48 +21,51 @@ export interface UpstreamStatus {
  * thousand calls to a dead upstream make one log line, not a thousand.
  */
 export class UpstreamHealth {
-  readonly #states: Record<Provider, UpstreamStatus>;
+  readonly #states: Map<string, UpstreamStatus>;
   readonly #logger: Logger;
   readonly #now: () => number;
 
-  constructor({ urls, logger, now = Date.now }: { urls: Record<Provider, string>; logger: Logger; now?: () => number }) {
+  /** `urls`: each upstream's base URL, by its name (`openai`, `anthropic`, `groq`...). */
+  constructor({ urls, logger, now = Date.now }: { urls: Record<string, string>; logger: Logger; now?: () => number }) {
     const initial = (url: string): UpstreamStatus => ({ state: 'unknown', since: null, lastError: null, failures: 0, url });
-    this.#states = { openai: initial(urls.openai), anthropic: initial(urls.anthropic) };
+    this.#states = new Map(Object.entries(urls).map(([name, url]) => [name, initial(url)]));
     this.#logger = logger;
     this.#now = now;
   }
 
   /** The upstream answered (any status: a 4xx or 5xx is an answer). */
-  reached(upstream: Provider): void {
-    const status = this.#states[upstream];
-    if (status.state === 'ok') return;
+  reached(upstream: string): void {
+    const status = this.#states.get(upstream);
+    if (status === undefined || status.state === 'ok') return;
     if (status.state === 'unreachable') {
       this.#logger.info('upstream reachable again', { upstream, url: status.url, unreachableSince: status.since, failures: status.failures });
     }
-    this.#states[upstream] = { ...status, state: 'ok', since: new Date(this.#now()).toISOString(), failures: 0 };
+    this.#states.set(upstream, { ...status, state: 'ok', since: new Date(this.#now()).toISOString(), failures: 0 });
   }
 
   /** A call could not reach the upstream (`code`: `upstream_unreachable`, `upstream_timeout`). */
-  failed(upstream: Provider, { code, message }: { code: string; message: string }): void {
-    const status = this.#states[upstream];
+  failed(upstream: string, { code, message }: { code: string; message: string }): void {
+    const status = this.#states.get(upstream);
+    if (status === undefined) return;
     const changed = status.state !== 'unreachable' || status.lastError !== code;
-    this.#states[upstream] = {
+    this.#states.set(upstream, {
       ...status,
       state: 'unreachable',
       since: status.state === 'unreachable' ? status.since : new Date(this.#now()).toISOString(),
       lastError: code,
       failures: status.failures + 1,
-    };
+    });
     if (changed) this.#logger.warn('upstream unreachable', { upstream, url: status.url, code, error: message });
   }
 
   /** Whether any upstream is `unreachable` now. */
   anyUnreachable(): boolean {
-    return Object.values(this.#states).some((status) => status.state === 'unreachable');
+    for (const status of this.#states.values()) if (status.state === 'unreachable') return true;
+    return false;
   }
 
-  /** Both upstreams' states, for `/healthz`. */
-  snapshot(): Record<Provider, UpstreamStatus> {
-    return { openai: { ...this.#states.openai }, anthropic: { ...this.#states.anthropic } };
+  /** Every upstream's state by its name, for `/healthz`. */
+  snapshot(): Record<string, UpstreamStatus> {
+    return Object.fromEntries([...this.#states].map(([name, status]) => [name, { ...status }]));
   }
 }

@@ -16,6 +16,8 @@ export interface CallStart {
   provider: Provider;
   /** The company whose API serves the call (a property of the upstream); `null` when unknown. */
   upstreamProvider?: string | null;
+  /** The proxy's upstream, by name; absent in process. */
+  upstream?: string | null;
   operation: Operation;
   requestModel: string | null;
   /** The parsed request body, for estimating input tokens; `undefined` when it was not JSON. */
@@ -76,6 +78,7 @@ export function buildCall(start: CallStart, outcome: CallOutcome, prices: PriceB
     ticketId: start.ticketId,
     provider: start.provider,
     upstreamProvider,
+    upstream: start.upstream ?? null,
     operation: start.operation,
     requestModel: start.requestModel,
     responseModel: outcome.facts.model,

@@ -21,8 +21,10 @@ const USAGE_OPTION_BYTES = Buffer.from(USAGE_OPTION);
  * `stream_options` at all the option is spliced in, so nothing else of the client's body
  * changes (not even the precision of a large `seed`). Malformed JSON is left untouched. The
  * body is bytes (the proxy's) or text (the SDK's, as the wrapper gets it), and stays so.
+ * `askForUsage: false` (an upstream that refuses `stream_options`, such as Azure before
+ * `api-version=2024-09-01`) leaves every body as it came.
  */
-export function prepareRequest<B extends Buffer | string>(operation: Operation, raw: B): PreparedRequest<B> {
+export function prepareRequest<B extends Buffer | string>(operation: Operation, raw: B, { askForUsage = true }: { askForUsage?: boolean } = {}): PreparedRequest<B> {
   let json: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
@@ -33,7 +35,7 @@ export function prepareRequest<B extends Buffer | string>(operation: Operation, 
   const stream = json?.stream === true;
   const requestModel = typeof json?.model === 'string' ? json.model : null;
   const base = { body: raw, json, stream, requestModel, injectedUsage: false };
-  if (!json || !stream || (operation !== 'chat' && operation !== 'completions')) return base;
+  if (!json || !stream || !askForUsage || (operation !== 'chat' && operation !== 'completions')) return base;
   const options = json.stream_options;
   if (typeof options === 'object' && options !== null && (options as Record<string, unknown>).include_usage === true) return base;
   if (options === undefined) {

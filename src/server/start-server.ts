@@ -19,6 +19,7 @@ import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
 import type { PriceFile } from '../pricing/types.js';
 import { createProxyHandler } from '../proxy/proxy-handler.js';
 import { UpstreamHealth } from '../proxy/upstream-health.js';
+import { UpstreamRegistry } from '../proxy/upstream-registry.js';
 import { matchRoute } from '../proxy/routes.js';
 import { sendError } from '../proxy/send-error.js';
 import { CprError, LedgerError } from '../errors.js';
@@ -150,16 +151,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   // Conversation links go through the recorder: in the calls' transaction, failing open as calls do.
   const linker = new AttributionLinker({ sink: recorder });
-  const upstreamHealth = new UpstreamHealth({ urls: { openai: config.upstream, anthropic: config.anthropicUpstream }, logger, now });
+  const upstreams = new UpstreamRegistry({
+    upstreams: config.upstreams,
+    anthropic: { url: config.anthropicUpstream, provider: config.anthropicUpstreamProvider, apiKey: config.anthropicUpstreamApiKey },
+  });
+  const upstreamHealth = new UpstreamHealth({ urls: upstreams.urls(), logger, now });
   // The request bodies held at once, across all requests, are capped.
   const bodyMemory = new BodyMemory(config.maxBodyMemoryBytes);
   const proxy = createProxyHandler({
     onAttribution: (attribution, at) => linker.link(attribution, at),
-    upstreamUrl: config.upstream,
-    anthropicUpstreamUrl: config.anthropicUpstream,
-    upstreamProvider: config.upstreamProvider,
-    anthropicUpstreamProvider: config.anthropicUpstreamProvider,
-    upstreamApiKey: config.upstreamApiKey,
+    upstreams,
     proxyToken: config.proxyToken,
     recorder, prices, logger, dispatcher, now,
     maxBodyBytes: config.maxBodyBytes,
@@ -205,7 +206,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     }
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
     if (dashboard(req, res)) return;
-    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/... and /c/{conversationId}/v1/...; the dashboard is at /dashboard.`));
+    sendError(res, new NotFoundError(`No route for ${req.method} ${url.split('?')[0]}. The proxy serves /v1/..., Gemini's /v1beta/..., Azure's /openai/..., each also after /u/{upstream} and /c/{conversationId}; the dashboard is at /dashboard.`));
   });
   server.keepAliveTimeout = 65_000;
   // Everything opened above, closed in reverse order (also when the port cannot be had: the
@@ -237,6 +238,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   logger.info('cpr-meter listening', {
     url: `http://${host}:${port}`, db: config.db, ledger: ledgerCreated ? 'created' : 'existing',
     upstream: config.upstream, anthropicUpstream: config.anthropicUpstream,
+    ...(config.upstreams.length > 1 ? { upstreams: Object.fromEntries(config.upstreams.map((u) => [u.name, u.url])) } : {}),
   });
 
   return {
@@ -268,9 +270,12 @@ function serverAddressOf(config: ServeConfig) {
     const url = new URL(base);
     return { address: url.hostname, port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) };
   };
+  const byName = new Map(config.upstreams.map((u) => [u.name, address(u.url)]));
   const openai = address(config.upstream);
   const anthropic = address(config.anthropicUpstream);
-  return (call: { provider: string }) => (call.provider === 'anthropic' ? anthropic : openai);
+  byName.set('anthropic', anthropic);
+  return (call: { provider: string; upstream?: string | null }) =>
+    (call.upstream ? byName.get(call.upstream) : undefined) ?? (call.provider === 'anthropic' ? anthropic : openai);
 }
 
 /** The helpdesk settings, from the object given or the `--helpdesks` file; `undefined` when neither. */

@@ -3,8 +3,8 @@ import type { RequestBody } from './prompt.js';
 import type { SseFrames } from './sse.js';
 import type { SimScript } from './types.js';
 
-/** Which wire format an endpoint speaks. */
-export type Provider = 'openai' | 'anthropic';
+/** Which wire format an endpoint speaks (Azure is OpenAI's with content-filter annotations). */
+export type Provider = 'openai' | 'anthropic' | 'azure' | 'gemini';
 
 /** What an endpoint is given: the parsed request, the script it answers with, and the clock. */
 export interface EndpointInput {
@@ -14,6 +14,10 @@ export interface EndpointInput {
   now: () => number;
   /** The id sent in the `x-request-id` or `request-id` header (Anthropic repeats it in errors). */
   requestId: string;
+  /** Values taken from the path, e.g. `model` (Gemini) or `deployment` (Azure). Empty for fixed routes. */
+  params: Readonly<Record<string, string>>;
+  /** The request's query string. */
+  query: URLSearchParams;
 }
 
 /** An endpoint's answer, as data: a JSON body with its status, or a stream of SSE frames. */

@@ -67,6 +67,51 @@ const ANTHROPIC_DEFAULTS: Readonly<Record<number, { type: string; message: (mode
   529: { type: 'overloaded_error', message: () => 'Overloaded' },
 };
 
+/** An error body in Azure OpenAI's own shape (gateway errors): `{"error":{"code","message"}}`. */
+export function azureError(fields: { code: string; message: string }): unknown {
+  return { error: { code: fields.code, message: fields.message } };
+}
+
+const GOOGLE_STATUS: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/**
+ * An error body in Google's shape (https://ai.google.dev/gemini-api/docs/troubleshooting):
+ * `{"error":{"code":429,"message","status":"RESOURCE_EXHAUSTED"}}`.
+ */
+export function geminiError(fields: { status: number; message: string }): unknown {
+  return { error: { code: fields.status, message: fields.message, status: GOOGLE_STATUS[fields.status] ?? (fields.status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION') } };
+}
+
+const GEMINI_DEFAULTS: Readonly<Record<number, (model: string) => string>> = {
+  400: () => 'The input token count exceeds the maximum number of tokens allowed (1048576).',
+  403: () => 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.',
+  404: (model) => `models/${model} is not found for API version v1beta, or is not supported for generateContent.`,
+  429: () => 'You exceeded your current quota, please check your plan and billing details.',
+  500: () => 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+  503: () => 'The model is overloaded. Please try again later.',
+};
+
+const AZURE_DEFAULTS: Readonly<Record<number, (model: string) => { code: string; message: string }>> = {
+  401: () => ({
+    code: '401',
+    message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+  }),
+  404: () => ({ code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' }),
+  429: () => ({
+    code: '429',
+    message: 'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 1 second.',
+  }),
+};
+
 /** Options of {@link defaultErrorBody}. */
 export interface DefaultErrorOptions {
   provider: Provider;
@@ -80,7 +125,9 @@ export interface DefaultErrorOptions {
 /** The body a real provider sends with `status`, for a script that sets a status but no body. */
 export function defaultErrorBody(options: DefaultErrorOptions): unknown {
   const { provider, status, model, requestId } = options;
-  if (provider === 'openai') return openaiError(openaiDefault(status, model));
+  if (provider === 'gemini') return geminiError({ status, message: GEMINI_DEFAULTS[status]?.(model) ?? `Simulated error with status ${status}.` });
+  if (provider === 'azure' && AZURE_DEFAULTS[status]) return azureError(AZURE_DEFAULTS[status](model));
+  if (provider === 'openai' || provider === 'azure') return openaiError(openaiDefault(status, model));
   const known = ANTHROPIC_DEFAULTS[status];
   const type = known?.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
   const message = known?.message(model) ?? `Simulated error with status ${status}.`;
@@ -89,6 +136,7 @@ export function defaultErrorBody(options: DefaultErrorOptions): unknown {
 
 /** The 400 a real provider sends for a body that is not JSON. */
 export function malformedJsonBody(provider: Provider, requestId: string): unknown {
+  if (provider === 'gemini') return geminiError({ status: 400, message: 'Invalid JSON payload received. Unexpected token.' });
   if (provider === 'anthropic') {
     return anthropicError({ type: 'invalid_request_error', message: 'There was an issue with the format or content of your request: the body is not valid JSON.', requestId });
   }

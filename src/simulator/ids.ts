@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -22,6 +22,10 @@ export const ids = {
   anthropicMessage: (): string => `msg_01${alphanumeric(22)}`,
   openaiRequest: (): string => `req_${randomBytes(16).toString('hex')}`,
   anthropicRequest: (): string => `req_01${alphanumeric(22)}`,
+  /** Gemini's `responseId`: 22 to 23 URL-safe characters, e.g. `tTCwacuEBMvnitYP06qsgQY`. */
+  geminiResponse: (): string => alphanumeric(23),
+  /** Azure's `apim-request-id` header: a UUID. */
+  azureRequest: (): string => randomUUID(),
 };
 
 /**

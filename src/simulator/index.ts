@@ -1,5 +1,6 @@
 /**
- * The simulated LLM upstream: a local server that answers like OpenAI and Anthropic, for tests,
+ * The simulated LLM upstream: a local server that answers like OpenAI, Anthropic, Azure OpenAI and
+ * Gemini (native API), for tests,
  * the demo and benchmarks.
  */
 export { startSimulatedUpstream } from './server.js';

@@ -36,8 +36,12 @@ export function responseModelFor(requested: string): string {
 /** Reasoning tokens the default responder adds to the output of a reasoning model. */
 export const DEFAULT_REASONING_TOKENS = 64;
 
-/** True for OpenAI reasoning models (`o1`, `o3`, `o3-mini`, `o4-mini`, `gpt-5*`), snapshots included. */
+/**
+ * True for reasoning models: OpenAI's `o1`, `o3`, `o3-mini`, `o4-mini`, `gpt-5*` (snapshots
+ * included) and Gemini 2.5 and 3 (which think by default, except the Flash-Lite models).
+ */
 export function isReasoningModel(model: string): boolean {
+  if (/^gemini-(2\.5|3)/.test(model)) return !model.includes('flash-lite');
   return /^o[134](-|$)/.test(model) || model.startsWith('gpt-5');
 }
 

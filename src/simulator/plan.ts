@@ -37,6 +37,8 @@ export interface PlanReplyOptions {
   lastUserText: string;
   /** The request's output token limit, if it set one. */
   maxOutputTokens?: number;
+  /** The reasoning tokens of an unscripted reply, instead of the model's default (Gemini's `thinkingBudget: 0` turns them off). */
+  reasoningTokens?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export function planReply(options: PlanReplyOptions): ReplyPlan {
   if (script.usage) {
     usage = { cacheRead: 0, cacheWrite: 0, reasoning: 0, ...script.usage };
   } else {
-    let reasoning = isReasoningModel(model) ? DEFAULT_REASONING_TOKENS : 0;
+    let reasoning = options.reasoningTokens ?? (isReasoningModel(model) ? DEFAULT_REASONING_TOKENS : 0);
     let visible = countTokens(text);
     if (maxOutputTokens !== undefined && reasoning + visible > maxOutputTokens) {
       // Reasoning is spent first and counts against the limit, as on the real API.

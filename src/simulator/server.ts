@@ -46,8 +46,11 @@ function parseBody(raw: string): RequestBody | undefined {
 }
 
 function providerHeaders({ provider, requestId, startedAt }: { provider: Provider; requestId: string; startedAt: number }): Record<string, string> {
+  const elapsedMs = String(Math.round(performance.now() - startedAt));
   if (provider === 'anthropic') return { 'request-id': requestId };
-  return { 'x-request-id': requestId, 'openai-version': '2020-10-01', 'openai-processing-ms': String(Math.round(performance.now() - startedAt)) };
+  if (provider === 'gemini') return { 'server-timing': `gfet4t7; dur=${elapsedMs}` };
+  if (provider === 'azure') return { 'apim-request-id': ids.azureRequest(), 'x-request-id': requestId, 'x-ms-region': 'East US' };
+  return { 'x-request-id': requestId, 'openai-version': '2020-10-01', 'openai-processing-ms': elapsedMs };
 }
 
 async function handle({ state, req, res }: { state: ServerState; req: IncomingMessage; res: ServerResponse }): Promise<void> {
@@ -67,9 +70,10 @@ async function handle({ state, req, res }: { state: ServerState; req: IncomingMe
   // Every request takes the next script, whatever it turns out to be, so a test's queue lines
   // up with the requests it sends.
   const script = state.queue.shift() ?? {};
-  const pathname = new URL(path, 'http://simulator').pathname;
+  const url = new URL(path, 'http://simulator');
+  const { pathname } = url;
   const route = routeFor(method, pathname);
-  const provider = route?.provider ?? providerFor(pathname);
+  const provider = route?.endpoint.provider ?? providerFor(pathname);
   const requestId = provider === 'anthropic' ? ids.anthropicRequest() : ids.openaiRequest();
   const writeOptions = (): WriteOptions => ({
     res,
@@ -78,7 +82,7 @@ async function handle({ state, req, res }: { state: ServerState; req: IncomingMe
     onDestroy: () => (destroyedOnPurpose = true),
   });
   const body = method === 'GET' ? {} : parseBody(record.body);
-  const model = typeof body?.model === 'string' ? body.model : '';
+  const model = typeof body?.model === 'string' ? body.model : (route?.params.model ?? route?.params.deployment ?? '');
 
   if (script.status !== undefined && script.status >= 400) {
     const errorBody = script.errorBody ?? defaultErrorBody({ provider, status: script.status, model, requestId });
@@ -87,17 +91,20 @@ async function handle({ state, req, res }: { state: ServerState; req: IncomingMe
     if (script.status === 429) options.headers['retry-after'] = '1';
     return writeJson(options, { status: script.status, body: errorBody });
   }
-  if (!route) return writeJson(writeOptions(), { status: 404, body: unknownRouteBody(method, pathname) });
+  if (!route) return writeJson(writeOptions(), { status: 404, body: unknownRouteBody(provider, method, pathname) });
   if (body === undefined) return writeJson(writeOptions(), { status: 400, body: malformedJsonBody(provider, requestId) });
-  if (method === 'POST' && model === '') return writeJson(writeOptions(), { status: 400, body: missingModelBody(provider, requestId) });
+  // Gemini and Azure's deployments take the model from the path.
+  const pathModel = route.params.model ?? route.params.deployment;
+  if (method === 'POST' && model === '' && pathModel === undefined) return writeJson(writeOptions(), { status: 400, body: missingModelBody(provider, requestId) });
 
-  const answer = route.handle({ body, script, now: state.now, requestId });
+  const answer = route.endpoint.handle({ body, script, now: state.now, requestId, params: route.params, query: url.searchParams });
   if (answer.kind === 'sse') return writeSse(writeOptions(), answer.frames);
   return writeJson(writeOptions(), { status: answer.status, body: answer.body });
 }
 
 /**
- * Starts a local HTTP server that speaks OpenAI's and Anthropic's wire formats, streamed and not,
+ * Starts a local HTTP server that speaks OpenAI's, Anthropic's, Azure OpenAI's and Gemini's native
+ * wire formats, streamed and not,
  * with usage exactly where the real APIs put it. It is a SIMULATED upstream: for tests, the demo
  * and benchmarks, never a stand-in in production.
  *
@@ -124,6 +131,8 @@ export async function startSimulatedUpstream(options: SimulatedUpstreamOptions =
   return {
     openaiBaseUrl: `${origin}/v1`,
     anthropicBaseUrl: origin,
+    azureEndpoint: origin,
+    geminiBaseUrl: origin,
     requests: state.requests,
     enqueue: (...scripts) => void state.queue.push(...scripts),
     reset: () => {

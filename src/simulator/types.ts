@@ -101,6 +101,16 @@ export interface SimulatedUpstream {
   readonly openaiBaseUrl: string;
   /** Base URL for Anthropic clients, which POST to `{base}/v1/messages`. */
   readonly anthropicBaseUrl: string;
+  /**
+   * The `endpoint` for Azure OpenAI clients (`new AzureOpenAI({ endpoint, apiVersion })`), which
+   * call `{endpoint}/openai/deployments/{deployment}/...?api-version=...` or `{endpoint}/openai/v1/...`.
+   */
+  readonly azureEndpoint: string;
+  /**
+   * Base URL for Gemini's native API (`new GoogleGenAI({ httpOptions: { baseUrl } })`), which
+   * calls `{base}/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`.
+   */
+  readonly geminiBaseUrl: string;
   /** Every request received since start or the last {@link SimulatedUpstream.reset}, in order. */
   readonly requests: RecordedRequest[];
   /** Queues scripts, first in first out; each request takes the next one. */

@@ -54,3 +54,35 @@ export function anthropicUsage(u: FullSimUsage, outputTokens: number = u.output)
     service_tier: 'standard',
   };
 }
+
+/**
+ * Gemini's `usageMetadata` (generativelanguage v1beta `GenerateContentResponse.UsageMetadata`,
+ * https://ai.google.dev/api/generate-content#UsageMetadata). `promptTokenCount` INCLUDES the
+ * cached part (`cachedContentTokenCount`); `candidatesTokenCount` EXCLUDES the thinking tokens
+ * (`thoughtsTokenCount`); `totalTokenCount` is their sum. Zero counts are left out, as proto3
+ * JSON does.
+ *
+ * @example
+ * geminiUsage({ input: 1000, cacheRead: 200, cacheWrite: 0, output: 50, reasoning: 30 });
+ * // { promptTokenCount: 1000, candidatesTokenCount: 20, totalTokenCount: 1050, cachedContentTokenCount: 200, ..., thoughtsTokenCount: 30 }
+ */
+export function geminiUsage(u: FullSimUsage): Record<string, unknown> {
+  const candidates = u.output - u.reasoning;
+  return {
+    promptTokenCount: u.input,
+    ...(candidates > 0 ? { candidatesTokenCount: candidates } : {}),
+    totalTokenCount: u.input + u.output,
+    ...(u.cacheRead > 0 ? { cachedContentTokenCount: u.cacheRead } : {}),
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: u.input }],
+    ...(u.cacheRead > 0 ? { cacheTokensDetails: [{ modality: 'TEXT', tokenCount: u.cacheRead }] } : {}),
+    ...(u.reasoning > 0 ? { thoughtsTokenCount: u.reasoning } : {}),
+  };
+}
+
+/**
+ * The `usageMetadata` of a Gemini stream chunk before the last: the prompt counts only. The
+ * last chunk carries the whole {@link geminiUsage}.
+ */
+export function geminiPartialUsage(u: FullSimUsage): Record<string, unknown> {
+  return { promptTokenCount: u.input, totalTokenCount: u.input, promptTokensDetails: [{ modality: 'TEXT', tokenCount: u.input }] };
+}

@@ -3,6 +3,7 @@ import type { LlmCall } from '../ledger/types.js';
 import {
   ATTR_CPR_CALL_ID,
   ATTR_CPR_CALL_STATUS,
+  ATTR_CPR_UPSTREAM,
   ATTR_CPR_TICKET_ID,
   ATTR_CPR_USAGE_ESTIMATED,
   ATTR_ERROR_TYPE,
@@ -24,6 +25,7 @@ import {
   ERROR_TYPE_OTHER,
   OPERATION_NAMES,
   PROVIDER_NAMES,
+  UPSTREAM_PROVIDER_NAMES,
 } from './semconv.js';
 
 /** The GenAI server a call went to (`server.address`, `server.port`). */
@@ -53,7 +55,7 @@ export function callSpanName(call: LlmCall): string {
 export function callMetricAttributes(call: LlmCall, server?: ServerAddress): Attributes {
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_NAMES[call.operation],
-    [ATTR_GEN_AI_PROVIDER_NAME]: PROVIDER_NAMES[call.provider],
+    [ATTR_GEN_AI_PROVIDER_NAME]: (call.upstreamProvider ? UPSTREAM_PROVIDER_NAMES[call.upstreamProvider] : undefined) ?? PROVIDER_NAMES[call.provider],
   };
   if (call.requestModel !== null) attributes[ATTR_GEN_AI_REQUEST_MODEL] = call.requestModel;
   if (call.responseModel !== null) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = call.responseModel;
@@ -81,6 +83,7 @@ export function callSpanAttributes(call: LlmCall, server?: ServerAddress): Attri
   if (call.finishReasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...call.finishReasons];
   if (call.conversationId !== null) attributes[ATTR_GEN_AI_CONVERSATION_ID] = call.conversationId;
   if (call.ticketId !== null) attributes[ATTR_CPR_TICKET_ID] = call.ticketId;
+  if (call.upstream) attributes[ATTR_CPR_UPSTREAM] = call.upstream;
   const { usage } = call;
   if (usage !== null) {
     attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;

@@ -102,7 +102,8 @@ export const DURATION_BUCKETS: readonly number[] = [
 /**
  * `gen_ai.operation.name` of each recorded operation. The conventions say a well-known value MUST
  * be used when one applies: the Responses API and Anthropic Messages generate a reply to a
- * conversation, which is `chat`; the legacy Completions API is `text_completion`.
+ * conversation, which is `chat`; the legacy Completions API is `text_completion`; Gemini's
+ * `:generateContent` is `generate_content`.
  */
 export const OPERATION_NAMES: Readonly<Record<Operation, string>> = {
   chat: 'chat',
@@ -110,13 +111,26 @@ export const OPERATION_NAMES: Readonly<Record<Operation, string>> = {
   messages: 'chat',
   embeddings: 'embeddings',
   completions: 'text_completion',
+  generate_content: 'generate_content',
 };
 
-/** `gen_ai.provider.name` of each wire format (both are well-known values). */
+/** `gen_ai.provider.name` of each wire format (all well-known values; Gemini's API is `gcp.gemini`). */
 export const PROVIDER_NAMES: Readonly<Record<Provider, string>> = {
   openai: 'openai',
   anthropic: 'anthropic',
+  gemini: 'gcp.gemini',
 };
+
+/**
+ * `gen_ai.provider.name` of the upstream providers that have a well-known value of their own
+ * beside their wire format's: Azure OpenAI speaks OpenAI's format and is `azure.ai.openai`.
+ */
+export const UPSTREAM_PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  azure: 'azure.ai.openai',
+};
+
+/** The upstream a proxied call went to, by its name (`--upstream name=url`). */
+export const ATTR_CPR_UPSTREAM = 'cpr.upstream';
 
 /** `error.type` when a failure names no kind and carries no HTTP status (the conventions' fallback). */
 export const ERROR_TYPE_OTHER = '_OTHER';

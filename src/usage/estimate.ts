@@ -34,7 +34,7 @@ function collectText(value: unknown, into: string[], depth = 0): void {
     const object = value as Record<string, unknown>;
     // Base64 images and audio are not text; skip their payloads.
     if (object.type === 'image_url' || object.type === 'input_image' || object.type === 'image' || object.type === 'input_audio') return;
-    for (const key of ['content', 'text', 'input', 'instructions', 'prompt', 'system', 'messages', 'arguments', 'output']) {
+    for (const key of ['content', 'text', 'input', 'instructions', 'prompt', 'system', 'messages', 'arguments', 'output', 'parts']) {
       if (key in object) collectText(object[key], into, depth + 1);
     }
   }
@@ -44,9 +44,11 @@ function collectText(value: unknown, into: string[], depth = 0): void {
 const PROMPT_FIELDS: Record<Operation, string[]> = {
   chat: ['messages'],
   responses: ['instructions', 'input'],
-  embeddings: ['input'],
+  // OpenAI's `input`; Gemini's `:embedContent` `content` and `:batchEmbedContents` `requests`.
+  embeddings: ['input', 'content', 'requests'],
   completions: ['prompt'],
   messages: ['system', 'messages'],
+  generate_content: ['systemInstruction', 'contents'],
 };
 
 /** Per-message framing tokens that chat formats add (OpenAI documents 3 per message plus 3). */
@@ -61,7 +63,8 @@ export function estimateInputTokens(operation: Operation, body: unknown): number
   const record = body as Record<string, unknown>;
   const parts: string[] = [];
   for (const key of PROMPT_FIELDS[operation]) collectText(record[key], parts);
-  const messages = Array.isArray(record.messages) ? record.messages.length : 0;
+  const turns = record.messages ?? record.contents;
+  const messages = Array.isArray(turns) ? turns.length : 0;
   const framing = messages > 0 ? messages * PER_MESSAGE_OVERHEAD + 3 : 0;
   return countTokens(parts.join('\n')) + framing;
 }

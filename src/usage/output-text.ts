@@ -22,6 +22,22 @@ export function outputTextOf(operation: Operation, body: unknown): string {
     }
   } else if (operation === 'messages') {
     for (const block of Array.isArray(record.content) ? record.content : []) push(block?.text);
+  } else if (operation === 'generate_content') {
+    // A stream answered without `alt=sse` is one JSON array of chunks.
+    for (const chunk of Array.isArray(body) ? body : [record]) if (typeof chunk === 'object' && chunk !== null) parts.push(geminiText(chunk as Record<string, unknown>));
+  }
+  return parts.join('');
+}
+
+/** The text of a Gemini `GenerateContentResponse` (a whole answer or one stream chunk): every candidate's text parts. */
+export function geminiText(record: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const candidate of Array.isArray(record.candidates) ? record.candidates : []) {
+    const content = (candidate as { content?: { parts?: unknown } } | null)?.content;
+    for (const part of Array.isArray(content?.parts) ? content.parts : []) {
+      const text = (part as { text?: unknown } | null)?.text;
+      if (typeof text === 'string') parts.push(text);
+    }
   }
   return parts.join('');
 }

@@ -1,3 +1,4 @@
+import { parseGeminiUsage } from './gemini-usage.js';
 import type { Provider, Usage } from './types.js';
 
 /**
@@ -64,6 +65,7 @@ function withReported(base: Usage, parts: Partial<Usage>): Usage {
  *   `cache_creation.ephemeral_1h_input_tokens`, `server_tool_use.{web_search_requests,
  *   web_fetch_requests}`, `service_tier`, `inference_geo`.
  * - Either: a provider-reported cost (`cost`, `cost_in_usd_ticks`).
+ * - Gemini's native `usageMetadata`: see {@link parseGeminiUsage}.
  *
  * @example
  * parseUsage('openai', { prompt_tokens: 1200, prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens: 80 })
@@ -71,6 +73,7 @@ function withReported(base: Usage, parts: Partial<Usage>): Usage {
  */
 export function parseUsage(provider: Provider, usage: unknown): Usage | null {
   if (typeof usage !== 'object' || usage === null) return null;
+  if (provider === 'gemini') return parseGeminiUsage(usage);
   return provider === 'anthropic' ? parseAnthropic(usage) : parseOpenAi(usage);
 }
 

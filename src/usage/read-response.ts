@@ -22,6 +22,7 @@ function str(value: unknown): string | null {
  */
 export function readResponse(provider: Provider, operation: Operation, body: unknown): ResponseFacts {
   if (typeof body !== 'object' || body === null) return EMPTY;
+  if (provider === 'gemini') return Array.isArray(body) ? readGeminiChunks(body) : readGemini(body as Record<string, unknown>);
   const record = body as Record<string, unknown>;
   return {
     model: str(record.model),
@@ -29,6 +30,37 @@ export function readResponse(provider: Provider, operation: Operation, body: unk
     finishReasons: finishReasonsOf(operation, record),
     usage: withResponseBilling(parseUsage(provider, record.usage), record),
   };
+}
+
+/**
+ * A Gemini `GenerateContentResponse`: the model from `modelVersion`, the id from `responseId`,
+ * the finish reasons of `candidates[]`, usage from `usageMetadata`. (An embedding answer has
+ * none of them.)
+ */
+function readGemini(record: Record<string, unknown>): ResponseFacts {
+  return { model: str(record.modelVersion), id: str(record.responseId), finishReasons: geminiFinishReasons(record), usage: parseUsage('gemini', record.usageMetadata) };
+}
+
+/** `:streamGenerateContent` without `alt=sse`: one JSON array of chunks, whose last usage is the call's. */
+function readGeminiChunks(chunks: unknown[]): ResponseFacts {
+  const facts = chunks.filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null && !Array.isArray(c)).map(readGemini);
+  return {
+    model: facts.findLast((f) => f.model !== null)?.model ?? null,
+    id: facts.find((f) => f.id !== null)?.id ?? null,
+    finishReasons: facts.findLast((f) => f.finishReasons.length > 0)?.finishReasons ?? [],
+    usage: facts.findLast((f) => f.usage !== null)?.usage ?? null,
+  };
+}
+
+/** The `finishReason` of each of a Gemini response's candidates that has one (`STOP`, `MAX_TOKENS`...). */
+export function geminiFinishReasons(record: Record<string, unknown>): string[] {
+  if (!Array.isArray(record.candidates)) return [];
+  const reasons: string[] = [];
+  for (const candidate of record.candidates) {
+    const reason = str((candidate as { finishReason?: unknown } | null)?.finishReason);
+    if (reason) reasons.push(reason);
+  }
+  return reasons;
 }
 
 /** Finish reasons in the provider's words: `choices[].finish_reason`, `stop_reason`, or a response's status. */

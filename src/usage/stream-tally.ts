@@ -1,6 +1,7 @@
 import type { Operation, Provider } from './types.js';
 import { mergeAnthropicUsage, parseUsage } from './parse-usage.js';
-import { finishReasonsOf, type ResponseFacts } from './read-response.js';
+import { geminiText } from './output-text.js';
+import { finishReasonsOf, geminiFinishReasons, type ResponseFacts } from './read-response.js';
 import { withResponseBilling } from './response-billing.js';
 import { everyNull, isStringAt, jsonKey, stringAt, valueOf, type JsonKey } from './json-skim.js';
 
@@ -78,7 +79,7 @@ export class StreamTally {
       this.ended = true;
       return false;
     }
-    if (text.charCodeAt(0) === OPEN_BRACE && this.#skim(text)) return false;
+    if (this.#provider !== 'gemini' && text.charCodeAt(0) === OPEN_BRACE && this.#skim(text)) return false;
     let data: Record<string, unknown>;
     try {
       data = JSON.parse(text) as Record<string, unknown>;
@@ -87,6 +88,7 @@ export class StreamTally {
     }
     if (typeof data !== 'object' || data === null) return false;
     if (this.#provider === 'anthropic') this.#readAnthropic(data);
+    else if (this.#provider === 'gemini') this.#readGemini(data);
     else if (this.#operation === 'responses') this.#readResponses(data);
     else return this.#readChunk(data);
     return false;
@@ -213,6 +215,21 @@ export class StreamTally {
         break;
     }
     this.#usage = this.#anthropicUsage;
+  }
+
+  // Every event of a Gemini stream is a whole `GenerateContentResponse`: its text is the next
+  // piece, and its `usageMetadata` the usage so far (the last chunk's is the call's).
+  #readGemini(chunk: Record<string, unknown>): void {
+    if (typeof chunk.modelVersion === 'string' && chunk.modelVersion) this.#model = chunk.modelVersion;
+    if (typeof chunk.responseId === 'string' && chunk.responseId) this.#id ??= chunk.responseId;
+    if (chunk.usageMetadata != null) this.#usage = chunk.usageMetadata;
+    this.#pushText(geminiText(chunk));
+    const reasons = geminiFinishReasons(chunk);
+    if (reasons.length > 0) {
+      this.#finishReasons = reasons;
+      // Gemini sends no end marker: the chunk with the finish reason is the last.
+      this.ended = true;
+    }
   }
 
   #identify(object: Record<string, unknown>): void {

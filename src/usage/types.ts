@@ -1,8 +1,14 @@
-/** Which wire format a call speaks. `openai` covers every OpenAI-compatible API. */
-export type Provider = 'openai' | 'anthropic';
+/**
+ * Which wire format a call speaks. `openai` covers every OpenAI-compatible API (Azure OpenAI
+ * included); `gemini` is Google's native Gemini API (`models/{model}:generateContent`).
+ */
+export type Provider = 'openai' | 'anthropic' | 'gemini';
 
-/** The recorded operations, named after the GenAI semantic conventions where they have a name. */
-export type Operation = 'chat' | 'responses' | 'embeddings' | 'completions' | 'messages';
+/**
+ * The recorded operations, named after the GenAI semantic conventions where they have a name
+ * (`generate_content`: Gemini's `:generateContent` and `:streamGenerateContent`).
+ */
+export type Operation = 'chat' | 'responses' | 'embeddings' | 'completions' | 'messages' | 'generate_content';
 
 /**
  * Token usage of one call, normalised across providers: every part a provider bills.

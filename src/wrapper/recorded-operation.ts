@@ -10,10 +10,12 @@ const RECORDED_PATHS: Readonly<Record<Provider, ReadonlyArray<readonly [string, 
   ],
   // `/messages/count_tokens` and `/messages/batches` end otherwise: counting tokens and batches are not calls.
   anthropic: [['/messages', 'messages']],
+  // No Gemini client is wrapped in process (Google's own SDK goes through the proxy, the AI SDK's provider through its middleware).
+  gemini: [],
 };
 
 /** The operations of the URLs seen lately, per wire format: parsing a URL costs more than the rest of this check. */
-const known: Record<Provider, Map<string, Operation | null>> = { openai: new Map(), anthropic: new Map() };
+const known: Record<Provider, Map<string, Operation | null>> = { openai: new Map(), anthropic: new Map(), gemini: new Map() };
 const KNOWN_LIMIT = 256;
 
 /**

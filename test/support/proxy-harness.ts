@@ -20,10 +20,11 @@ export interface ProxyHarness {
   close(): Promise<void>;
 }
 
-/** Starts the harness; `options` are passed to `startServer`. */
-export async function startProxyHarness(options: StartServerOptions = {}): Promise<ProxyHarness> {
+/** Starts the harness; `options` (or what it returns for the simulated upstream) are passed to `startServer`. */
+export async function startProxyHarness(given: StartServerOptions | ((sim: SimulatedUpstream) => StartServerOptions) = {}): Promise<ProxyHarness> {
   const dir = tempDir();
   const sim = await startSimulatedUpstream();
+  const options = typeof given === 'function' ? given(sim) : given;
   const dbPath = dir.file('ledger.db');
   const cpr = await startServer({
     port: 0,

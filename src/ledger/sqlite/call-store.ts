@@ -15,6 +15,7 @@ const COLUMNS = [
   'accepted_prediction_tokens', 'rejected_prediction_tokens', 'web_searches', 'file_searches',
   'web_fetches', 'code_executions', 'service_tier', 'inference_geo', 'provider_cost_usd', 'computed_cost_usd',
   'cost_source', 'price_rates', 'prices_version',
+  'upstream',
 ] as const;
 
 /** The usage parts kept in columns of their own since migration 008, column and field. */
@@ -43,6 +44,7 @@ export function callToRow(call: LlmCall): unknown[] {
     ...PART_COLUMNS.map(([, key]) => usage?.[key] ?? null),
     call.computedCostUsd ?? null, call.costSource ?? null,
     prices?.rates ? JSON.stringify(prices.rates) : null, prices?.pricesVersion ?? null,
+    call.upstream ?? null,
   ];
 }
 

@@ -6,8 +6,9 @@ import { oneConversationIndex } from './004-one-conversation-index.js';
 import { ledgerSettings } from './005-ledger-settings.js';
 import { helpdeskStageMoves } from './007-helpdesk-stage-moves.js';
 import { wholeUsage } from './008-whole-usage.js';
+import { callUpstream } from './011-call-upstream.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage, callUpstream];
 
 export type { Migration } from './migration.js';
