@@ -122,11 +122,20 @@ export const PROVIDER_NAMES: Readonly<Record<Provider, string>> = {
 };
 
 /**
- * `gen_ai.provider.name` of the upstream providers that have a well-known value of their own
- * beside their wire format's: Azure OpenAI speaks OpenAI's format and is `azure.ai.openai`.
+ * `gen_ai.provider.name` of the upstream providers (genai-prices ids) that have a well-known value
+ * of their own beside their wire format's: Azure OpenAI speaks OpenAI's format and is
+ * `azure.ai.openai`, Groq's OpenAI-compatible API is `groq`, and so on. Any other upstream is
+ * named by its wire format.
  */
 export const UPSTREAM_PROVIDER_NAMES: Readonly<Record<string, string>> = {
   azure: 'azure.ai.openai',
+  google: 'gcp.gemini',
+  groq: 'groq',
+  'x-ai': 'x_ai',
+  mistral: 'mistral_ai',
+  deepseek: 'deepseek',
+  perplexity: 'perplexity',
+  cohere: 'cohere',
 };
 
 /** The upstream a proxied call went to, by its name (`--upstream name=url`). */

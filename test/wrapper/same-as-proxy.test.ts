@@ -8,7 +8,9 @@ import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
 // The same support conversation, with the same scripted upstream answers, once through the proxy
 // and once through the wrapped client, must leave the same ledger rows. Only what identifies one
 // run (ids, clock, latencies, the upstream's request and response ids) and `source` may differ.
-const VARYING = ['id', 'started_at', 'latency_ms', 'ttfc_ms', 'upstream_request_id', 'response_id', 'source'];
+// `upstream` names the proxy's upstream, which a call made in process does not go through: it is
+// checked on its own below.
+const VARYING = ['id', 'started_at', 'latency_ms', 'ttfc_ms', 'upstream_request_id', 'response_id', 'source', 'upstream'];
 
 const ask = (content: string) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content }] });
 const CACHED = { input: 1200, cacheRead: 1024, output: 300 };
@@ -92,6 +94,9 @@ describe('the wrapper and the proxy', () => {
     expect(throughWrapper[8]).toMatchObject({ http_status: 429, error_type: 'rate_limit_exceeded', cost_usd: 0 });
     expect(throughWrapper[9]).toMatchObject({ cost_usd: null });
     expect(throughWrapper[10]).toMatchObject({ error_type: 'client_disconnected', estimated: 1 });
+    // The proxy names the upstream that served each call; in process there is none.
+    expect(proxy.rows().map((row) => row.upstream)).toEqual(Array(STEPS.length).fill('openai'));
+    expect(wrapper.rows().map((row) => row.upstream)).toEqual(Array(STEPS.length).fill(null));
     // Both upstreams were asked the same: include_usage added where the caller had not asked for it.
     expect(wrapper.sim.requests.map((r) => [r.path, r.body])).toEqual(proxy.sim.requests.map((r) => [r.path, r.body]));
   });
