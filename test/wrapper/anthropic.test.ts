@@ -12,8 +12,9 @@ import { startWrapperHarness, type WrapperHarness } from './wrapper-harness.js';
 // The oldest and newest @anthropic-ai/sdk majors supported: 0.137.0 (installed as `anthropic-v0`)
 // and 1.17.0. Each runs the same support conversation through the proxy and through
 // wrapAnthropic(), against the same scripted simulator; the rows must be the same but for what
-// identifies one run.
-const VARYING = ['id', 'started_at', 'latency_ms', 'ttfc_ms', 'upstream_request_id', 'response_id', 'source'];
+// identifies one run. `upstream` names the proxy's upstream, which a call made in process does not
+// go through: it is checked apart.
+const VARYING = ['id', 'started_at', 'latency_ms', 'ttfc_ms', 'upstream_request_id', 'response_id', 'source', 'upstream'];
 
 // claude-sonnet-4-20250514 in the bundled price database (USD / 1M): input 3, cache read 0.3,
 // cache write (5 minutes) 3.75, output 15. Scripted usage: 1,000 input in all, of which 200 read
@@ -67,8 +68,10 @@ async function converse(sim: SimulatedUpstream, client: Client, rows: () => Call
     await attributed(() => step.run(client));
     await eventually(() => rows().length === before + i + 1);
   }
-  return rows().slice(before).map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !VARYING.includes(key))));
+  return rows().slice(before);
 }
+
+const comparable = (row: CallRow) => Object.fromEntries(Object.entries(row).filter(([key]) => !VARYING.includes(key)));
 
 let proxy: ProxyHarness;
 let wrapper: WrapperHarness;
@@ -96,7 +99,10 @@ for (const { name, make } of SDKS) {
         runWithConversation({ conversationId: conversation, ticketId: 'T-200' }, fn),
       );
 
-      expect(throughWrapper).toEqual(throughProxy);
+      // The proxy names the upstream that served each call; in process there is none.
+      expect(throughProxy.map((row) => row.upstream)).toEqual(Array(STEPS.length).fill('anthropic'));
+      expect(throughWrapper.map((row) => row.upstream)).toEqual(Array(STEPS.length).fill(null));
+      expect(throughWrapper.map(comparable)).toEqual(throughProxy.map(comparable));
       expect(throughWrapper.map((row) => [row.provider, row.operation, row.streamed, row.status, row.conversation_id])).toEqual([
         ['anthropic', 'messages', 0, 'ok', conversation],
         ['anthropic', 'messages', 1, 'ok', conversation],
@@ -116,6 +122,15 @@ for (const { name, make } of SDKS) {
       expect(Number(throughWrapper[4]!.output_tokens)).toBeGreaterThan(0);
       // Both upstreams were asked the same thing.
       expect(wrapper.sim.requests.map((r) => [r.path, r.body])).toEqual(proxy.sim.requests.map((r) => [r.path, r.body]));
+    });
+
+    it('records the beta messages too (POST /v1/messages?beta=true)', async () => {
+      const client = wrapped(make, { conversationId: `beta-${name}` });
+      wrapper.sim.enqueue({ text: 'Beta answer.', usage: { input: 40, output: 3 } });
+      await client.beta.messages.create(ask('beta?'));
+      expect(wrapper.sim.requests[0]!.path.split('?')[0]).toBe('/v1/messages');
+      const row = await eventually(() => wrapper.rows().find((r) => r.conversation_id === `beta-${name}`));
+      expect(row).toMatchObject({ operation: 'messages', input_tokens: 40, output_tokens: 3, status: 'ok' });
     });
 
     it('does not record counting tokens or batches, which are not calls', async () => {
