@@ -208,6 +208,14 @@ describe('the AI SDK 7 middleware', () => {
     expect(h.wrapper.rows().filter((r) => r.conversation_id === 'ai7-ro').map((r) => r.operation)).toEqual(['chat', 'messages', 'embeddings']);
   });
 
+  it('records a call that got no answer as the proxy does: error, upstream_unreachable, no cost, and the caller gets the SDK\'s error', async () => {
+    const closed = createOpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:1/v1' });
+    const model = wrapLanguageModel({ model: closed.chat('gpt-4o-mini'), middleware: aiSdkMiddleware({ recorder: h.wrapper.recorder, prices: h.wrapper.prices, conversationId: 'ai7-down' }) });
+    await expect(generateText({ model, prompt: 'hi', maxRetries: 0 })).rejects.toThrow(/Cannot connect to API/);
+    const row = await eventually(() => h.wrapper.rows().find((r) => r.conversation_id === 'ai7-down'));
+    expect(row).toMatchObject({ status: 'error', http_status: null, error_type: 'upstream_unreachable', cost_usd: 0, input_tokens: null });
+  });
+
   it('takes the conversation given to it over the middleware context', async () => {
     const models = throughMiddleware({ conversationId: 'ai7-fixed' });
     h.wrapper.sim.enqueue({});
