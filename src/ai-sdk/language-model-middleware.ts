@@ -134,7 +134,7 @@ export function aiSdkMiddleware(options: AiSdkMiddlewareOptions): CprLanguageMod
         throw error;
       }
       try {
-        return { ...result, stream: recordStream(call, result.stream, result.response?.headers) };
+        return { ...result, stream: recordStream({ call, source: result.stream, headers: result.response?.headers }) };
       } catch (error) {
         warnRecordingFailure('an AI SDK stream could not be recorded', error);
         return result;

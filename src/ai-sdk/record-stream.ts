@@ -14,7 +14,7 @@ type StreamPart = { type?: unknown; delta?: unknown; textDelta?: unknown; id?: u
  * finish or a stream that failed (`error`), or left by the caller, by abort or cancel (`aborted`,
  * output estimated from what was streamed).
  */
-export function recordStream<P>(call: PendingCall, source: ReadableStream<P>, headers: SdkResponse['headers']): ReadableStream<P> {
+export function recordStream<P>({ call, source, headers }: { call: PendingCall; source: ReadableStream<P>; headers: SdkResponse['headers'] }): ReadableStream<P> {
   const { signal } = call;
   const response: SdkResponse = { headers };
   const text: string[] = [];

@@ -63,7 +63,7 @@ export function beginSdkCall(options: { model: SdkModel; embedding: boolean; str
     ticketId: attribution.ticketId,
     source: 'ai-sdk',
   };
-  notifyAttribution(deps.onAttribution, attribution, startedAt);
+  notifyAttribution({ onAttribution: deps.onAttribution, attribution, at: startedAt });
   return {
     start,
     prepared: { body: '', json: requestJson, stream: options.streamed, requestModel, injectedUsage: false },

@@ -60,7 +60,7 @@ export function resolveAttribution(cpr: ReadonlyMap<string, string> | null, fixe
  * Tells `onAttribution` of a recorded call's attribution when it names a conversation or a
  * ticket, on a later turn (so that linking never delays the call), never throwing into the caller.
  */
-export function notifyAttribution(onAttribution: ((attribution: Attribution, at: number) => void) | undefined, attribution: Attribution, at: number): void {
+export function notifyAttribution({ onAttribution, attribution, at }: { onAttribution: ((attribution: Attribution, at: number) => void) | undefined; attribution: Attribution; at: number }): void {
   if (!onAttribution || !(attribution.conversationId || attribution.ticketId)) return;
   setImmediate(() => {
     try {

@@ -26,7 +26,7 @@ const KNOWN_LIMIT = 256;
  * the same way; the OpenAI API has no other `POST` path ending so. For the Anthropic client,
  * `POST {baseURL}/v1/messages` (`?beta=true` included).
  */
-export function recordedOperation(method: string, url: string, provider: Provider = 'openai'): Operation | null {
+export function recordedOperation({ method, url, provider = 'openai' }: { method: string; url: string; provider?: Provider }): Operation | null {
   if (method.toUpperCase() !== 'POST') return null;
   const seen = known[provider];
   let operation = seen.get(url);

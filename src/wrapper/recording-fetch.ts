@@ -51,7 +51,7 @@ export function connectionErrorType(error: unknown): string {
  */
 function begin({ url, init }: { url: string; init: RequestInit }, deps: RecordingFetchDeps): { call: PendingCall; init: RequestInit } | null {
   const provider = deps.provider ?? 'openai';
-  const operation = recordedOperation(init.method ?? 'GET', url, provider);
+  const operation = recordedOperation({ method: init.method ?? 'GET', url, provider });
   if (operation === null) return null;
   const given = headersOf(init);
   const cpr = cprHeadersOf(given);
@@ -72,7 +72,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     ticketId: attribution.ticketId,
     source: 'wrapper',
   };
-  notifyAttribution(deps.onAttribution, attribution, start.startedAt);
+  notifyAttribution({ onAttribution: deps.onAttribution, attribution, at: start.startedAt });
   const call: PendingCall = { start, prepared, signal: init.signal, deps };
   // Most calls go out as the client made them; the client's own headers are never changed in place.
   if (cpr === null && !prepared.injectedUsage) return { call, init };

@@ -216,6 +216,18 @@ describe('the AI SDK 7 middleware', () => {
     expect(row).toMatchObject({ status: 'error', http_status: null, error_type: 'upstream_unreachable', cost_usd: 0, input_tokens: null });
   });
 
+  it('records each attempt of a retried call: the 429, then the answer', async () => {
+    const models = throughMiddleware({ conversationId: 'ai7-retry' });
+    // The simulator's 429 says retry-after: 1; the SDK waits and asks again.
+    h.wrapper.sim.enqueue({ status: 429 }, { text: 'Second time lucky.', usage: { input: 20, output: 4 } });
+    expect((await generateText({ model: models.chat('gpt-4o-mini'), prompt: 'hi', maxRetries: 1 })).text).toBe('Second time lucky.');
+    const rows = await eventually(() => {
+      const found = h.wrapper.rows().filter((r) => r.conversation_id === 'ai7-retry');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(rows.map((r) => [r.status, r.http_status, r.input_tokens])).toEqual([['error', 429, null], ['ok', 200, 20]]);
+  });
+
   it('takes the conversation given to it over the middleware context', async () => {
     const models = throughMiddleware({ conversationId: 'ai7-fixed' });
     h.wrapper.sim.enqueue({});
