@@ -159,22 +159,29 @@ describe('the AI SDK 7 middleware', () => {
     expect(recorded[13]).toMatchObject({ http_status: 429, error_type: 'rate_limit_exceeded', cost_usd: 0 });
   });
 
-  it('records a stream the caller abandons, by abort: aborted, its usage estimated from what was streamed', async () => {
-    const models = throughMiddleware({ conversationId: 'ai7-abort' });
-    h.wrapper.sim.enqueue({ text: 'one two three four five six seven eight', chunks: 8, stallAfterChunks: 3 });
-    const controller = new AbortController();
-    const result = streamText({ model: models.chat('gpt-4o-mini'), prompt: 'Count slowly', abortSignal: controller.signal, maxRetries: 0 });
-    let seen = '';
-    await (async () => {
-      for await (const delta of result.textStream) {
-        seen += delta;
-        if (seen.split(' ').length === 3) controller.abort();
-      }
-    })().catch(() => undefined);
+  it('records a stream the caller abandons, by abort, as the proxy does: aborted, its usage estimated from what was streamed', async () => {
+    const abandon = async (models: Models) => {
+      const controller = new AbortController();
+      const result = streamText({ model: models.chat('gpt-4o-mini'), prompt: 'Count slowly', abortSignal: controller.signal, maxRetries: 0 });
+      let seen = '';
+      await (async () => {
+        for await (const delta of result.textStream) {
+          seen += delta;
+          if (seen.split(' ').length === 3) controller.abort();
+        }
+      })().catch(() => undefined);
+    };
+    const script = { text: 'one two three four five six seven eight', chunks: 8, stallAfterChunks: 3 };
+    h.proxy.sim.enqueue(script);
+    await abandon(throughProxy({ 'x-cpr-conversation-id': 'ai7-abort' }));
+    h.wrapper.sim.enqueue(script);
+    await abandon(throughMiddleware({ conversationId: 'ai7-abort' }));
+    const proxied = await eventually(() => h.proxy.rows().find((r) => r.conversation_id === 'ai7-abort'));
     const row = await eventually(() => h.wrapper.rows().find((r) => r.conversation_id === 'ai7-abort'));
+    expect(comparable(row, differing(row))).toEqual(comparable(proxied, differing(proxied)));
     // Output 'one two three' is 3 tokens (o200k_base); input 'Count slowly' is 2 tokens + 3 for
     // the one message + 3 for the reply's framing = 8, as the proxy estimates a chat request.
-    expect(row).toMatchObject({ status: 'aborted', error_type: 'client_disconnected', estimated: 1, streamed: 1, input_tokens: 8, output_tokens: 3 });
+    expect(row).toMatchObject({ status: 'aborted', http_status: 200, error_type: 'client_disconnected', estimated: 1, streamed: 1, input_tokens: 8, output_tokens: 3, response_model: 'gpt-4o-mini-2024-07-18' });
     // gpt-4o-mini: 8 x 0.15 + 3 x 0.6 = 3 per million.
     expect(row.cost_usd).toBeCloseTo(0.000003, 12);
   });
