@@ -12,13 +12,19 @@ import type { SseFrames } from './sse.js';
 //   (`{}` on the role chunk and the finish chunk);
 // - no `service_tier` and no `obfuscation`.
 // The deployment named in the path is not a model: the response's `model` is the model it runs.
+// The prompt's results add `jailbreak: { filtered, detected }` to the four categories, as in the
+// recorded streams of Microsoft's own SDK tests (semantic-kernel, Connectors.AzureOpenAI.UnitTests
+// TestData/chat_completion_streaming_*.txt).
 
 const SAFE = { filtered: false, severity: 'safe' };
 
 /** The four categories' results when nothing was filtered, as Azure's default filter reports them. */
 export const SAFE_FILTER_RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
 
-const PROMPT_FILTER_RESULTS = [{ prompt_index: 0, content_filter_results: SAFE_FILTER_RESULTS }];
+const PROMPT_FILTER_RESULTS = [{
+  prompt_index: 0,
+  content_filter_results: { hate: SAFE, jailbreak: { filtered: false, detected: false }, self_harm: SAFE, sexual: SAFE, violence: SAFE },
+}];
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
 import { AzureOpenAI } from 'openai';
+import { AzureOpenAI as AzureOpenAIv4 } from 'openai-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyHarness, type ProxyHarness } from '../support/proxy-harness.js';
 
@@ -69,6 +70,18 @@ describe('Azure OpenAI through the proxy', () => {
     const [row] = h.rows().filter((r) => r.conversation_id === 'az-3');
     expect(row).toMatchObject({ status: 'ok', estimated: 1, response_model: MODEL });
     expect(Number(row!.output_tokens)).toBeGreaterThan(0);
+  });
+
+  it('records the same call from the openai 4 AzureOpenAI client (the oldest major supported)', async () => {
+    const azure = new AzureOpenAIv4({ endpoint: h.cpr.url, apiKey: 'k', apiVersion: '2024-10-21', maxRetries: 0 });
+    h.sim.enqueue({ text: 'It ships today.', usage: USAGE, model: MODEL });
+    const stream = await azure.chat.completions.create({ model: 'support-bot', messages: hello, stream: true }, { headers: { 'x-cpr-conversation-id': 'az-v4' } });
+    for await (const _chunk of stream) void _chunk;
+    expect(h.sim.requests[0]!.path).toBe('/openai/deployments/support-bot/chat/completions?api-version=2024-10-21');
+    expect(h.sim.requests[0]!.headers['api-key']).toBe('k');
+    const [row] = h.rows().filter((r) => r.conversation_id === 'az-v4');
+    expect(row).toMatchObject({ streamed: 1, status: 'ok', upstream: 'azure', response_model: MODEL, input_tokens: 1000, cache_read_tokens: 400, output_tokens: 200, estimated: 0 });
+    expect(row!.cost_usd).toBeCloseTo(COST, 12);
   });
 
   it('records embeddings through a deployment', async () => {

@@ -14,6 +14,7 @@ let azure: AzureOpenAI;
 const hello = [{ role: 'user' as const, content: 'Hello' }];
 const SAFE = { filtered: false, severity: 'safe' };
 const safeResults = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
+const promptResults = [{ prompt_index: 0, content_filter_results: { hate: SAFE, jailbreak: { filtered: false, detected: false }, self_harm: SAFE, sexual: SAFE, violence: SAFE } }];
 
 beforeAll(async () => {
   sim = await startSimulatedUpstream();
@@ -31,7 +32,7 @@ describe('Azure OpenAI: classic deployments path', () => {
     expect(completion.model).toBe('gpt-4o-2024-11-20');
     expect(completion.choices[0].message.content).toBe('Hi there');
     const raw = completion as unknown as Record<string, any>;
-    expect(raw.prompt_filter_results).toEqual([{ prompt_index: 0, content_filter_results: safeResults }]);
+    expect(raw.prompt_filter_results).toEqual(promptResults);
     expect(raw.choices[0].content_filter_results).toEqual(safeResults);
     expect(raw.service_tier).toBeUndefined();
     expect(completion.usage).toMatchObject({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, prompt_tokens_details: { cached_tokens: 40 } });
@@ -47,7 +48,7 @@ describe('Azure OpenAI: classic deployments path', () => {
     const stream = await azure.chat.completions.create({ model: 'support-bot', messages: hello, stream: true, stream_options: { include_usage: true } });
     const chunks: Array<Record<string, any>> = [];
     for await (const chunk of stream) chunks.push(chunk as unknown as Record<string, any>);
-    expect(chunks[0]).toEqual({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: safeResults }] });
+    expect(chunks[0]).toEqual({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: promptResults });
     // Then the role chunk, "Hi", " there", the finish chunk and the usage chunk.
     expect(chunks).toHaveLength(6);
     expect(chunks[1].choices[0]).toMatchObject({ delta: { role: 'assistant', content: '' }, content_filter_results: {} });
