@@ -59,6 +59,17 @@ const STEPS: Step[] = [
       })().catch(() => undefined);
     },
   },
+  {
+    // The same through the messages.stream() helper, left with its own abort().
+    script: { text: 'nine ten eleven twelve thirteen fourteen', chunks: 6, stallAfterChunks: 2 },
+    run: async (c) => {
+      const stream = c.messages.stream(ask('Count on'));
+      let words = 0;
+      await (async () => {
+        for await (const event of stream) if (event.type === 'content_block_delta' && ++words === 2) stream.abort();
+      })().catch(() => undefined);
+    },
+  },
 ];
 
 async function converse(sim: SimulatedUpstream, client: Client, rows: () => CallRow[], attributed: <T>(fn: () => Promise<T>) => Promise<T>): Promise<CallRow[]> {
@@ -109,6 +120,7 @@ for (const { name, make } of SDKS) {
         ['anthropic', 'messages', 1, 'ok', conversation],
         ['anthropic', 'messages', 0, 'error', conversation],
         ['anthropic', 'messages', 1, 'aborted', conversation],
+        ['anthropic', 'messages', 1, 'aborted', conversation],
       ]);
       // Hand-checked: the cached exchange, non-streamed and streamed, at 3285 per million.
       for (const row of throughWrapper.slice(0, 2)) {
@@ -120,6 +132,8 @@ for (const { name, make } of SDKS) {
       // Left early: the input as message_start reported it, the output estimated from the words streamed.
       expect(throughWrapper[4]).toMatchObject({ error_type: 'client_disconnected', estimated: 1 });
       expect(Number(throughWrapper[4]!.output_tokens)).toBeGreaterThan(0);
+      // 'nine ten' is 2 tokens (o200k_base), estimated and flagged.
+      expect(throughWrapper[5]).toMatchObject({ error_type: 'client_disconnected', estimated: 1, output_tokens: 2 });
       // Both upstreams were asked the same thing.
       expect(wrapper.sim.requests.map((r) => [r.path, r.body])).toEqual(proxy.sim.requests.map((r) => [r.path, r.body]));
     });
