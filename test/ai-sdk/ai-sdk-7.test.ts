@@ -4,6 +4,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { embed, embedMany, generateObject, generateText, jsonSchema, streamObject, streamText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { aiSdkEmbeddingMiddleware, aiSdkMiddleware } from '../../src/ai-sdk/index.js';
+import { PriceBook, type PriceQuery, type PriceSheet } from '../../src/pricing/price-book.js';
 import { runWithConversation } from '../../src/express/index.js';
 import { eventually } from '../support/proxy-harness.js';
 import { comparable, converse, differing, useAiSdkHarness, type Step } from './ai-sdk-harness.js';
@@ -233,6 +234,28 @@ describe('the AI SDK 7 middleware', () => {
       return found.length === 2 ? found : undefined;
     });
     expect(rows.map((r) => [r.status, r.http_status, r.input_tokens])).toEqual([['error', 429, null], ['ok', 200, 20]]);
+  });
+
+  it('a failure in cpr-meter itself (pricing throws) does not fail the call: a process warning says so', async () => {
+    class BrokenPriceBook extends PriceBook {
+      override lookup(_query: PriceQuery): PriceSheet | null {
+        throw new Error('price database unreadable');
+      }
+    }
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const { openai } = plainModels(new URL(h.wrapper.sim.openaiBaseUrl).origin);
+      const model = wrapLanguageModel({ model: openai.chat('gpt-4o-mini'), middleware: aiSdkMiddleware({ recorder: h.wrapper.recorder, prices: new BrokenPriceBook() }) });
+      h.wrapper.sim.enqueue({ text: 'Still answered.' }, { text: 'Still streamed.' });
+      expect((await generateText({ model, prompt: 'hi', maxRetries: 0 })).text).toBe('Still answered.');
+      expect(await streamText({ model, prompt: 'hi', maxRetries: 0 }).text).toBe('Still streamed.');
+      await eventually(() => warnings.filter((w) => /price database unreadable/.test(w.message)).length === 2);
+      expect(warnings[0]!.message).toMatch(/^cpr-meter: an LLM call could not be recorded: price database unreadable/);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('takes the conversation given to it over the middleware context', async () => {
