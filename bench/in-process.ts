@@ -11,7 +11,16 @@
  *   `x-cpr-conversation-id` header of a request, as Express hands it over), as in the README.
  * - `middleware + wrapper, :memory: ledger`: the same on an in-memory SQLite ledger, to tell the
  *   file's cost (its WAL commits, one per group of calls) from the rest.
+ * - `anthropic: plain` / `anthropic: wrapper`: `@anthropic-ai/sdk`'s `messages.create`, plain and
+ *   through `meter.wrapAnthropic()`.
+ * - `ai-sdk: plain` / `ai-sdk: middleware`: the AI SDK's `generateText` with `@ai-sdk/openai`'s
+ *   chat model, plain and wrapped with `meter.aiSdkMiddleware()`.
+ *
+ * Each recorded variant is compared with the plain client of its own SDK, in the same round.
  */
+import Anthropic from '@anthropic-ai/sdk';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText, wrapLanguageModel } from 'ai';
 import OpenAI from 'openai';
 import type { Request, Response } from 'express';
 import type * as CreateMeter from '../src/meter/create-meter.js';
@@ -25,8 +34,20 @@ import { scratchDir } from './support/scratch.js';
 import { median } from './support/stats.js';
 import { printTable, type Cell } from './support/table.js';
 
-type Variant = 'plain' | 'wrapper' | 'middleware + wrapper' | 'middleware + wrapper, :memory: ledger';
-const VARIANTS: Variant[] = ['plain', 'wrapper', 'middleware + wrapper', 'middleware + wrapper, :memory: ledger'];
+type Variant =
+  | 'plain' | 'wrapper' | 'middleware + wrapper' | 'middleware + wrapper, :memory: ledger'
+  | 'anthropic: plain' | 'anthropic: wrapper' | 'ai-sdk: plain' | 'ai-sdk: middleware';
+const VARIANTS: Variant[] = [
+  'plain', 'wrapper', 'middleware + wrapper', 'middleware + wrapper, :memory: ledger',
+  'anthropic: plain', 'anthropic: wrapper', 'ai-sdk: plain', 'ai-sdk: middleware',
+];
+/** The plain client each variant is compared with: the same SDK, making the same call, without cpr-meter. */
+const BASELINE: Record<Variant, Variant> = {
+  plain: 'plain', wrapper: 'plain', 'middleware + wrapper': 'plain', 'middleware + wrapper, :memory: ledger': 'plain',
+  'anthropic: plain': 'anthropic: plain', 'anthropic: wrapper': 'anthropic: plain',
+  'ai-sdk: plain': 'ai-sdk: plain', 'ai-sdk: middleware': 'ai-sdk: plain',
+};
+const isPlain = (variant: Variant) => BASELINE[variant] === variant;
 
 /** Runs the in-process benchmark and returns what it saved. */
 export async function runInProcessBenchmark(options: BenchOptions) {
@@ -44,6 +65,14 @@ export async function runInProcessBenchmark(options: BenchOptions) {
     const middleware = meter.middleware();
     const wrappedInMemory = memoryMeter.wrapOpenAI(new OpenAI(clientOptions));
     const middlewareInMemory = memoryMeter.middleware();
+    // The fake upstream answers `POST /v1/messages` with the same reply and token counts.
+    const anthropicOptions = { apiKey: 'sk-ant-bench-client', baseURL: new URL(upstream.url).origin, maxRetries: 0 };
+    const message = { model: 'claude-sonnet-4-0', max_tokens: 300, system: params.messages[0]!.content as string, messages: [{ role: 'user' as const, content: params.messages[1]!.content as string }] };
+    const plainAnthropic = new Anthropic(anthropicOptions);
+    const wrappedAnthropic = meter.wrapAnthropic(new Anthropic(anthropicOptions));
+    const sdkModel = createOpenAI({ apiKey: 'sk-bench-client', baseURL: upstream.url }).chat('gpt-4o-mini');
+    const recordedSdkModel = wrapLanguageModel({ model: sdkModel, middleware: meter.aiSdkMiddleware() });
+    const sdkCall = { system: message.system, prompt: message.messages[0].content, temperature: 0.2, maxOutputTokens: 300, maxRetries: 0 };
     let conversation = 0;
     // What Express hands a middleware: `req.get(header)` is all the default readers use.
     const request = () => {
@@ -62,11 +91,15 @@ export async function runInProcessBenchmark(options: BenchOptions) {
       wrapper: () => wrapped.chat.completions.create(params),
       'middleware + wrapper': tracked(middleware, wrapped),
       'middleware + wrapper, :memory: ledger': tracked(middlewareInMemory, wrappedInMemory),
+      'anthropic: plain': () => plainAnthropic.messages.create(message),
+      'anthropic: wrapper': () => wrappedAnthropic.messages.create(message),
+      'ai-sdk: plain': () => generateText({ model: sdkModel, ...sdkCall }),
+      'ai-sdk: middleware': () => generateText({ model: recordedSdkModel, ...sdkCall }),
     };
     const recorderOf = (variant: Variant) => (variant === 'middleware + wrapper, :memory: ledger' ? memoryMeter : meter).recorder;
     const measure = async (variant: Variant, calls: number) => {
       const recorder = recorderOf(variant);
-      const target = recorder.stats().recorded + (variant === 'plain' ? 0 : calls);
+      const target = recorder.stats().recorded + (isPlain(variant) ? 0 : calls);
       const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < calls; i += 1) await call[variant]();
@@ -90,25 +123,27 @@ export async function runInProcessBenchmark(options: BenchOptions) {
       for (const variant of order) measured.set(variant, [...(measured.get(variant) ?? []), await measure(variant, callsPerRound)]);
     }
 
-    const plainRounds = measured.get('plain')!;
     const figures: Record<string, unknown> = {};
     const rows: Cell[][] = VARIANTS.map((variant) => {
       const rounds = measured.get(variant)!;
+      const plainRounds = measured.get(BASELINE[variant])!;
       const figure = {
+        baseline: BASELINE[variant],
         cpuUsPerCall: median(rounds.map((r) => r.cpuUsPerCall)),
         addedCpuUsPerCall: median(rounds.map((r, i) => r.cpuUsPerCall - plainRounds[i]!.cpuUsPerCall)),
+        cpuRatioToPlain: median(rounds.map((r, i) => r.cpuUsPerCall / plainRounds[i]!.cpuUsPerCall)),
         wallUsPerCall: median(rounds.map((r) => r.wallUsPerCall)),
         addedWallUsPerCall: median(rounds.map((r, i) => r.wallUsPerCall - plainRounds[i]!.wallUsPerCall)),
         rounds,
       };
       figures[variant] = figure;
-      return [variant, figure.cpuUsPerCall, figure.addedCpuUsPerCall, figure.wallUsPerCall, figure.addedWallUsPerCall];
+      return [variant, figure.cpuUsPerCall, figure.addedCpuUsPerCall, figure.cpuRatioToPlain, figure.wallUsPerCall, figure.addedWallUsPerCall];
     });
     printTable(
-      `In-process CPU per call (medians of ${options.rounds} rounds; added = minus plain, within each round)`,
-      ['variant', 'CPU µs/call', 'added CPU µs', 'wall µs/call', 'added wall µs'],
+      `In-process CPU per call (medians of ${options.rounds} rounds; added and x = against the plain client of the same SDK, within each round)`,
+      ['variant', 'CPU µs/call', 'added CPU µs', 'x plain CPU', 'wall µs/call', 'added wall µs'],
       rows,
-      [0, 1, 1, 0, 0],
+      [0, 1, 1, 2, 0, 0],
     );
     const added = (figures['middleware + wrapper'] as { addedCpuUsPerCall: number }).addedCpuUsPerCall;
     const targetsMet = { middlewarePlusWrapperAtMost50UsCpu: added <= 50 };

@@ -2,8 +2,8 @@
  * cpr-meter: the true cost per resolution of a support chatbot, AI versus human.
  *
  * The root entry holds the in-process API, the server, pricing and reports. Optional parts have
- * their own entries: `cpr-meter/express` (middleware and conversation context) and
- * `cpr-meter/otel` (OpenTelemetry setup).
+ * their own entries: `cpr-meter/express` (middleware and conversation context),
+ * `cpr-meter/ai-sdk` (the Vercel AI SDK's middleware) and `cpr-meter/otel` (OpenTelemetry setup).
  */
 export { createMeter } from './meter/create-meter.js';
 export type { Meter } from './meter/create-meter.js';
@@ -16,6 +16,8 @@ export type { ServeConfig, ServeOptions } from './config/serve-config.js';
 
 export { wrapOpenAI } from './wrapper/wrap-openai.js';
 export type { OpenAIClient, WrapOpenAIOptions } from './wrapper/wrap-openai.js';
+export { wrapAnthropic } from './wrapper/wrap-anthropic.js';
+export type { AnthropicClient, WrapAnthropicOptions } from './wrapper/wrap-anthropic.js';
 export { getConversation, tryGetConversation, runWithConversation } from './context/conversation-context.js';
 export type { ConversationContext } from './context/conversation-context.js';
 

@@ -1,6 +1,7 @@
 /**
  * An instant fake OpenAI upstream for benchmarks: a fixed ~1 KB chat completion with usage, or a
- * 100-chunk chat stream with `include_usage` semantics. Bodies are built once; a request costs
+ * 100-chunk chat stream with `include_usage` semantics; and a fixed Anthropic message (`POST
+ * /v1/messages`, non-streamed), for the in-process benchmark's Anthropic client. Bodies are built once; a request costs
  * one read of its body and one or a few writes. (The simulator in `src/simulator` tokenizes every
  * prompt and reply, which would dominate what the benchmarks measure.)
  *
@@ -95,10 +96,29 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
+/** The non-streamed answer to `POST /v1/messages` (Anthropic), with the same reply and token counts. */
+export const MESSAGE_BODY = Buffer.from(
+  JSON.stringify({
+    id: 'msg_BENCH00000000000000000000',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-20250514',
+    content: [{ type: 'text', text: REPLY }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: USAGE.prompt_tokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.completion_tokens, service_tier: 'standard' },
+  }),
+);
+
 const JSON_HEADERS = { 'content-type': 'application/json', 'content-length': COMPLETION_BODY.length, 'x-request-id': 'req_bench' };
+const MESSAGE_HEADERS = { 'content-type': 'application/json', 'content-length': MESSAGE_BODY.length, 'request-id': 'req_bench' };
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': 'req_bench' };
 
 function answer(req: IncomingMessage, res: ServerResponse, body: string, options: FakeUpstreamOptions): void {
+  if (req.method === 'POST' && req.url?.split('?')[0]?.endsWith('/v1/messages')) {
+    res.writeHead(200, MESSAGE_HEADERS).end(MESSAGE_BODY);
+    return;
+  }
   if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","type":"invalid_request_error"}}');
     return;

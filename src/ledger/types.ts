@@ -5,8 +5,8 @@ import type { CostSource } from '../pricing/price-call.js';
 /** How a call ended: `ok` (a 2xx answer read to its end), `error` (upstream or network failure), `aborted` (the client left first). */
 export type CallStatus = 'ok' | 'error' | 'aborted';
 
-/** Where a call was seen. */
-export type CallSource = 'proxy' | 'wrapper';
+/** Where a call was seen: the proxy, a wrapped SDK client, or the AI SDK middleware. */
+export type CallSource = 'proxy' | 'wrapper' | 'ai-sdk';
 
 /**
  * One LLM call, as stored in the ledger. Never holds prompt or completion text, nor credentials.

@@ -17,6 +17,9 @@ import { AttributionLinker } from '../tickets/attribution-linker.js';
 import type { CprEventInput } from '../tickets/event-schema.js';
 import { eventsAnswer, type EventsAnswer } from '../tickets/events-answer.js';
 import { validateEvents } from '../tickets/validate-events.js';
+import { aiSdkEmbeddingMiddleware, type CprEmbeddingModelMiddleware } from '../ai-sdk/embedding-middleware.js';
+import { aiSdkMiddleware, type CprLanguageModelMiddleware } from '../ai-sdk/language-model-middleware.js';
+import { wrapAnthropic, type AnthropicClient } from '../wrapper/wrap-anthropic.js';
 import { wrapOpenAI, type OpenAIClient } from '../wrapper/wrap-openai.js';
 import type { MeterOptions } from './meter-options.js';
 
@@ -41,6 +44,16 @@ export interface Meter {
   middleware(options?: CostTrackingOptions): RequestHandler;
   /** Records the client's calls in this meter's ledger, attributed to the current conversation (or the one given). */
   wrapOpenAI<T extends OpenAIClient>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
+  /** Records an `@anthropic-ai/sdk` client's calls in this meter's ledger, attributed as `wrapOpenAI` does. */
+  wrapAnthropic<T extends AnthropicClient>(client: T, options?: { conversationId?: string; ticketId?: string }): T;
+  /**
+   * A Vercel AI SDK language-model middleware (AI SDK 5 and 7) recording every call of the model
+   * it wraps in this meter's ledger: `wrapLanguageModel({ model, middleware: meter.aiSdkMiddleware() })`.
+   * `upstreamProvider` overrides the provider read from the model's provider id.
+   */
+  aiSdkMiddleware(options?: { conversationId?: string; ticketId?: string; upstreamProvider?: string }): CprLanguageModelMiddleware;
+  /** The same for an embedding model: `wrapEmbeddingModel({ model, middleware: meter.aiSdkEmbeddingMiddleware() })`. */
+  aiSdkEmbeddingMiddleware(options?: { conversationId?: string; ticketId?: string; upstreamProvider?: string }): CprEmbeddingModelMiddleware;
   /** The bot handed the ticket to a human. */
   handoff(input?: TicketTarget & EventMeta & { reason?: string; queue?: string; agentId?: string }): Promise<EventsAnswer>;
   /** The ticket was resolved, by the bot (`ai`) or a human. */
@@ -143,6 +156,12 @@ export function createMeter(options: MeterOptions = {}): Meter {
       }),
     wrapOpenAI: (client, wrapOptions = {}) =>
       wrapOpenAI(client, { recorder, prices, now, ...wrapOptions, onAttribution: (attribution, at) => linker.link(attribution, at) }),
+    wrapAnthropic: (client, wrapOptions = {}) =>
+      wrapAnthropic(client, { recorder, prices, now, ...wrapOptions, onAttribution: (attribution, at) => linker.link(attribution, at) }),
+    aiSdkMiddleware: (middlewareOptions = {}) =>
+      aiSdkMiddleware({ recorder, prices, now, ...middlewareOptions, onAttribution: (attribution, at) => linker.link(attribution, at) }),
+    aiSdkEmbeddingMiddleware: (middlewareOptions = {}) =>
+      aiSdkEmbeddingMiddleware({ recorder, prices, now, ...middlewareOptions, onAttribution: (attribution, at) => linker.link(attribution, at) }),
     handoff: async ({ ticketId, conversationId, ...rest } = {}) => record({ type: 'handoff', ...target({ ticketId, conversationId }, 'handoff'), ...rest }),
     resolve: async ({ ticketId, conversationId, ...rest }) => record({ type: 'ticket.resolved', ...target({ ticketId, conversationId }, 'resolve'), ...rest }),
     humanWork: async ({ ticketId, conversationId, ...rest }) => record({ type: 'human.work', ...target({ ticketId, conversationId }, 'humanWork'), ...rest }),

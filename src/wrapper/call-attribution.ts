@@ -1,4 +1,5 @@
 import { tryGetConversation } from '../context/conversation-context.js';
+import { warnRecordingFailure } from './commit-call.js';
 import { ATTRIBUTION_HEADERS, validateId, type Attribution } from '../proxy/attribution.js';
 
 /** The attribution fixed when the client was wrapped. */
@@ -53,4 +54,19 @@ export function resolveAttribution(cpr: ReadonlyMap<string, string> | null, fixe
     channel: fromHeader('channel') ?? ctx?.channel ?? null,
     category: fromHeader('category') ?? ctx?.category ?? null,
   };
+}
+
+/**
+ * Tells `onAttribution` of a recorded call's attribution when it names a conversation or a
+ * ticket, on a later turn (so that linking never delays the call), never throwing into the caller.
+ */
+export function notifyAttribution({ onAttribution, attribution, at }: { onAttribution: ((attribution: Attribution, at: number) => void) | undefined; attribution: Attribution; at: number }): void {
+  if (!onAttribution || !(attribution.conversationId || attribution.ticketId)) return;
+  setImmediate(() => {
+    try {
+      onAttribution(attribution, at);
+    } catch (error) {
+      warnRecordingFailure('onAttribution threw', error);
+    }
+  });
 }

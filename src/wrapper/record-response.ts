@@ -7,6 +7,8 @@ import { relayBody, type BodyEnd } from './relay-body.js';
 import { hasNodeBody, platformResponse } from './platform-response.js';
 import { shareBody } from './shared-body.js';
 
+const encoder = new TextEncoder();
+
 /**
  * A non-streamed answer: the caller gets the very `Response`, whose body is read once, in the
  * background, for both the caller and the recording (see {@link shareBody}), and recorded as
@@ -68,7 +70,8 @@ function recordStream(call: PendingCall, response: Response): Response {
     relayBody(response.body as ReadableStream<Uint8Array>, {
       push: (chunk) => {
         timeToFirstChunkMs ??= performance.now() - start.t0;
-        return relay.push(chunk);
+        const out = relay.push(chunk);
+        return typeof out === 'string' ? encoder.encode(out) : out;
       },
       end,
     }),

@@ -3,13 +3,14 @@ import type { Attribution } from '../proxy/attribution.js';
 import type { CallStart } from '../recording/build-call.js';
 import { newCallId } from '../recording/call-id.js';
 import { prepareRequest } from '../recording/prepare-request.js';
-import { cprHeadersOf, resolveAttribution, withoutCprHeaders, type FixedAttribution } from './call-attribution.js';
+import { cprHeadersOf, notifyAttribution, resolveAttribution, withoutCprHeaders, type FixedAttribution } from './call-attribution.js';
 import { NO_FACTS } from '../recording/outcomes.js';
 import { commitCall, warnRecordingFailure, type CommitDeps, type PendingCall } from './commit-call.js';
 import { recordedOperation } from './recorded-operation.js';
 import { recordResponse } from './record-response.js';
+import type { Provider } from '../usage/types.js';
 
-/** The `fetch` the OpenAI client calls. */
+/** The `fetch` an SDK client (OpenAI's, Anthropic's) calls. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** What a recording fetch needs. */
@@ -20,6 +21,8 @@ export interface RecordingFetchDeps extends CommitDeps, FixedAttribution {
   onAttribution?: ((attribution: Attribution, at: number) => void) | undefined;
   /** The company whose API the client calls; `null` when unknown. */
   upstreamProvider?: string | null | undefined;
+  /** The wire format the client speaks, which says what is recorded and how it is read. Default `openai`. */
+  provider?: Provider | undefined;
 }
 
 /** The request body when it is held in memory: text as it came (the SDK sends JSON as a string), else bytes. */
@@ -36,7 +39,7 @@ function headersOf(init: RequestInit): Headers {
 }
 
 /** The error kind of a request that never got an answer, in the proxy's words. */
-function connectionErrorType(error: unknown): string {
+export function connectionErrorType(error: unknown): string {
   const code = ((error as { cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code) as unknown;
   return typeof code === 'string' && /TIMEOUT/.test(code) ? 'upstream_timeout' : 'upstream_unreachable';
 }
@@ -47,7 +50,8 @@ function connectionErrorType(error: unknown): string {
  * the call and the init to send, or `null` for a request that is not recorded.
  */
 function begin({ url, init }: { url: string; init: RequestInit }, deps: RecordingFetchDeps): { call: PendingCall; init: RequestInit } | null {
-  const operation = recordedOperation(init.method ?? 'GET', url);
+  const provider = deps.provider ?? 'openai';
+  const operation = recordedOperation({ method: init.method ?? 'GET', url, provider });
   if (operation === null) return null;
   const given = headersOf(init);
   const cpr = cprHeadersOf(given);
@@ -59,7 +63,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     callId: newCallId(startedAt),
     startedAt,
     t0: performance.now(),
-    provider: 'openai',
+    provider,
     upstreamProvider: deps.upstreamProvider ?? null,
     operation,
     requestModel: prepared.requestModel,
@@ -68,16 +72,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
     ticketId: attribution.ticketId,
     source: 'wrapper',
   };
-  if (deps.onAttribution && (attribution.conversationId || attribution.ticketId)) {
-    const { onAttribution } = deps;
-    setImmediate(() => {
-      try {
-        onAttribution(attribution, start.startedAt);
-      } catch (error) {
-        warnRecordingFailure('onAttribution threw', error);
-      }
-    });
-  }
+  notifyAttribution({ onAttribution: deps.onAttribution, attribution, at: start.startedAt });
   const call: PendingCall = { start, prepared, signal: init.signal, deps };
   // Most calls go out as the client made them; the client's own headers are never changed in place.
   if (cpr === null && !prepared.injectedUsage) return { call, init };
@@ -87,7 +82,7 @@ function begin({ url, init }: { url: string; init: RequestInit }, deps: Recordin
 }
 
 /**
- * Wraps the OpenAI client's `fetch` so that its recorded operations are recorded like the proxy
+ * Wraps an SDK client's `fetch` (OpenAI's or Anthropic's, as `deps.provider` says) so that its recorded operations are recorded like the proxy
  * records them. Everything else passes through untouched (but for `x-cpr-*` headers, which never
  * leave the process). What the caller gets is the upstream's answer: the same `Response` for a
  * non-streamed call, a `Response` over the same bytes for a stream (minus the usage chunk when

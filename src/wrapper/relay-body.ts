@@ -2,24 +2,24 @@
 export type BodyEnd = { kind: 'complete' } | { kind: 'failed'; error: unknown } | { kind: 'cancelled' };
 
 /** What {@link relayBody} does with each chunk and the end. */
-export interface RelayBodyHooks {
-  /** Maps an upstream chunk to what the reader gets (`null`: nothing for this chunk). */
-  push(chunk: Uint8Array): Uint8Array | string | null;
+export interface RelayBodyHooks<In = Uint8Array, Out = In> {
+  /** Maps a source chunk to what the reader gets (`null`: nothing for this chunk). */
+  push(chunk: In): Out | null;
   /** Called once the body has ended, whichever way. */
   end(how: BodyEnd): void;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * A body that reads `source` chunk by chunk as its own reader pulls, hands each chunk to
- * `hooks.push` and passes on what it returns. Built on `pull` rather than a `TransformStream`
- * so that all three ends (done, a read error such as an abort, the reader cancelling) are seen
- * and reported, and so that chunks are only read as fast as the caller consumes them.
+ * A stream that reads `source` chunk by chunk as its own reader pulls, hands each chunk to
+ * `hooks.push` and passes on what it returns: an upstream body's bytes (the wrapper), or the
+ * parts of an AI SDK model's stream (the AI SDK middleware). Built on `pull` rather than a
+ * `TransformStream` so that all three ends (done, a read error such as an abort, the reader
+ * cancelling) are seen and reported, and so that chunks are only read as fast as the caller
+ * consumes them.
  */
-export function relayBody(source: ReadableStream<Uint8Array>, hooks: RelayBodyHooks): ReadableStream<Uint8Array> {
+export function relayBody<In = Uint8Array, Out = In>(source: ReadableStream<In>, hooks: RelayBodyHooks<In, Out>): ReadableStream<Out> {
   const reader = source.getReader();
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Out>({
     async pull(controller) {
       for (;;) {
         let result: Awaited<ReturnType<typeof reader.read>>;
@@ -35,15 +35,15 @@ export function relayBody(source: ReadableStream<Uint8Array>, hooks: RelayBodyHo
           hooks.end({ kind: 'complete' });
           return;
         }
-        let out: Uint8Array | string | null;
+        let out: Out | null;
         try {
           out = hooks.push(result.value);
         } catch {
-          // Recording must never break the caller's stream: on a tally failure, pass the bytes as they came.
-          out = result.value;
+          // Recording must never break the caller's stream: on a tally failure, pass the chunk as it came.
+          out = result.value as unknown as Out;
         }
         if (out === null) continue;
-        controller.enqueue(typeof out === 'string' ? encoder.encode(out) : out);
+        controller.enqueue(out);
         return;
       }
     },

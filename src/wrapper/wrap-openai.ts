@@ -1,9 +1,8 @@
 import { ConfigError } from '../errors.js';
 import type { CallRecorder } from '../ledger/call-recorder.js';
 import type { PriceBook } from '../pricing/price-book.js';
-import { upstreamProviderOf } from '../pricing/upstream-provider.js';
-import { validateId, type Attribution } from '../proxy/attribution.js';
-import { createRecordingFetch, type Fetch } from './recording-fetch.js';
+import type { Attribution } from '../proxy/attribution.js';
+import { clientKind, hasOwnFetch, instrumentClient } from './instrument-client.js';
 
 /**
  * What {@link wrapOpenAI} takes, by its shape: a client of the `openai` package, of whichever
@@ -47,25 +46,17 @@ const SUPPORTED_OPENAI = 'openai 4.x (4.104 or later), 5.x or 6.x';
  * `OpenAIApi`) would record nothing and say nothing.
  */
 function refuseOtherClients(client: unknown): void {
-  const candidate = client as { chat?: { completions?: { create?: unknown } }; messages?: { create?: unknown }; fetch?: unknown } | null;
-  const isOpenAI = typeof candidate?.chat?.completions?.create === 'function';
-  if (!isOpenAI) {
-    const anthropic = typeof candidate?.messages?.create === 'function';
-    throw new ConfigError(anthropic
-      ? `wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}); this is an Anthropic client, whose calls it cannot see. Send them through the proxy: new Anthropic({ baseURL: 'http://127.0.0.1:8787' }) with \`cpr-meter serve\` running.`
+  const kind = clientKind(client);
+  if (kind !== 'openai') {
+    throw new ConfigError(kind === 'anthropic'
+      ? `wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}); this is an Anthropic client: wrap it with wrapAnthropic() (meter.wrapAnthropic(client)).`
       : `wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}), made with new OpenAI(); this is not one (it has no chat.completions.create).`,
     { option: 'client' });
   }
-  if (typeof candidate?.fetch !== 'function') {
+  if (!hasOwnFetch(client)) {
     throw new ConfigError(`wrapOpenAI() records clients of the openai package (${SUPPORTED_OPENAI}) through the client's own \`fetch\`; this client has none (an older openai?).`, { option: 'client' });
   }
 }
-
-/** Marks a recording fetch, across copies of cpr-meter, so that a client is never instrumented twice. */
-const RECORDING = Symbol.for('cpr-meter.recording-fetch');
-
-/** The part of the client this relies on: openai 4 to 6 keep their fetch in `client.fetch` and call it for every request. */
-type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
 
 /**
  * Records the LLM calls of an `openai` client in cpr-meter's ledger, priced and parsed exactly
@@ -84,18 +75,6 @@ type FetchHolder = { fetch: Fetch & { [RECORDING]?: true } };
  * app.post('/chat', async (req, res) => res.json(await client.chat.completions.create(params)));
  */
 export function wrapOpenAI<T extends OpenAIClient>(client: T, { recorder, prices, conversationId, ticketId, now = Date.now, onAttribution, upstreamProvider }: WrapOpenAIOptions): T {
-  const holder = client as unknown as FetchHolder;
   refuseOtherClients(client);
-  if (holder.fetch[RECORDING]) return client;
-  const recordingFetch = createRecordingFetch(holder.fetch, {
-    recorder,
-    prices,
-    now,
-    onAttribution,
-    upstreamProvider: upstreamProviderOf({ url: String((client as { baseURL?: unknown }).baseURL ?? ''), explicit: upstreamProvider }),
-    conversationId: conversationId === undefined ? undefined : validateId(conversationId, 'conversationId'),
-    ticketId: ticketId === undefined ? undefined : validateId(ticketId, 'ticketId'),
-  });
-  holder.fetch = Object.assign(recordingFetch, { [RECORDING]: true as const });
-  return client;
+  return instrumentClient(client, { provider: 'openai', recorder, prices, now, onAttribution, upstreamProvider, conversationId, ticketId });
 }

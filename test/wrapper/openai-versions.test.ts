@@ -95,12 +95,12 @@ describe('wrapOpenAI() types', () => {
 });
 
 describe('wrapOpenAI() refuses what is not an openai client', () => {
-  it('an Anthropic client, naming the supported versions and the proxy as the way for it', () => {
+  it('an Anthropic client, naming the supported versions and wrapAnthropic() as the way for it', () => {
     const anthropic = new Anthropic({ apiKey: 'sk-ant-test', baseURL: h.sim.anthropicBaseUrl });
     const wrapping = () => wrapOpenAI(anthropic as unknown as OpenAI, { recorder: h.recorder, prices: h.prices });
     expect(wrapping).toThrow(ConfigError);
     expect(wrapping).toThrow(
-      "wrapOpenAI() records clients of the openai package (openai 4.x (4.104 or later), 5.x or 6.x); this is an Anthropic client, whose calls it cannot see. Send them through the proxy: new Anthropic({ baseURL: 'http://127.0.0.1:8787' }) with `cpr-meter serve` running.",
+      "wrapOpenAI() records clients of the openai package (openai 4.x (4.104 or later), 5.x or 6.x); this is an Anthropic client: wrap it with wrapAnthropic() (meter.wrapAnthropic(client)).",
     );
   });
 
