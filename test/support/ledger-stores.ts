@@ -28,6 +28,8 @@ export interface StoreUnderTest {
   foldTicketFacts(options: { window: TimeWindow; humanHourlyRate?: number | null }): Promise<TicketFacts[]>;
   /** Runs a statement given in both dialects' shared subset (`$1` parameters are rewritten for SQLite). */
   execute(sql: string, values?: unknown[]): Promise<void>;
+  /** Rows in `table` (a name from the test's own code). */
+  count(table: string): Promise<number>;
   /** Empties the store (every table) for the next history. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ async function sqliteStore(): Promise<StoreUnderTest> {
     insertCalls: async (calls) => insertCalls(ledger.db, calls),
     foldTicketFacts: async (options) => foldTicketFacts(ledger.db, options),
     execute: async (sql, values = []) => void ledger.db.prepare(sql.replace(/\$\d+/g, '?')).run(...values),
+    count: async (table) => ledger.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number,
     async reset() {
       ledger.db.transaction(() => {
         for (const table of TABLES) ledger.db.prepare(`DELETE FROM ${table}`).run();
@@ -104,6 +107,7 @@ async function postgresStore(): Promise<StoreUnderTest> {
     foldTicketFacts: ({ window, humanHourlyRate }) =>
       ledger.transaction('folding facts', (client) => foldPgTicketFacts(client, { window, humanHourlyRate }), { isolation: 'REPEATABLE READ' }),
     execute: async (sql, values = []) => void await ledger.pool.query(sql, values),
+    count: async (table) => Number((await ledger.pool.query(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n),
     async reset() {
       await ledger.pool.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
       await ledger.pool.query('UPDATE report_cache_state SET folded_snapshot = NULL');

@@ -202,6 +202,25 @@ export async function foldKeptFacts(pool: pg.Pool): Promise<boolean> {
   }
 }
 
+/**
+ * The tickets a report over `window` reads one by one, computed for it, in the caller's
+ * `REPEATABLE READ` transaction: those touched since the last fold, and those whose facts as of
+ * the window's end differ from their facts as of now (`setApart`: their ids). Without valid kept
+ * facts, every ticket, and `setApart` is `null`: nothing kept is to be read.
+ */
+export async function readSetApart(client: pg.ClientBase, { window, humanHourlyRate }:
+  { window: { from: number; to: number }; humanHourlyRate: number | null }): Promise<{ tickets: TicketFacts[]; setApart: string[] | null }> {
+  const state = await readState(client);
+  const toTicket = (row: unknown[]): TicketFacts => factsRowToTicket(row, humanHourlyRate);
+  if (state.folded === null) return { tickets: (await rows(client, FULL_FACTS_SQL, [window.from, window.to])).map(toTicket), setApart: null };
+  const apart = await touchedTickets(client, state.folded);
+  const relinked = await column(client, RELINKED_SQL, [window.to]);
+  if (relinked.length > 0) for (const ticket of await column(client, TICKETS_OF_CONVERSATIONS_SQL, [relinked])) apart.add(ticket);
+  for (const ticket of await column(client, KEPT_UNSTABLE_SQL, [window.to])) apart.add(ticket);
+  const setApart = [...apart];
+  return { tickets: (await restrictedFacts(client, setApart, window)).map(toTicket), setApart };
+}
+
 /** The tickets of one report: `ReportInput`'s `tickets`, `ticketClasses`, `ticketClassModels`, `ticketClassesByCustomer`. */
 export type PgReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 'ticketClassModels' | 'ticketClassesByCustomer'>;
 
@@ -214,15 +233,8 @@ export type PgReportTickets = Pick<ReportInput, 'tickets' | 'ticketClasses' | 't
  */
 export async function readPgReportTickets(client: pg.ClientBase, { window, humanHourlyRate, groupBy }:
   { window: { from: number; to: number }; humanHourlyRate: number | null; groupBy?: GroupBy }): Promise<PgReportTickets> {
-  const state = await readState(client);
-  const toTicket = (row: unknown[]): TicketFacts => factsRowToTicket(row, humanHourlyRate);
-  if (state.folded === null) return { tickets: (await rows(client, FULL_FACTS_SQL, [window.from, window.to])).map(toTicket) };
-  const apart = await touchedTickets(client, state.folded);
-  const relinked = await column(client, RELINKED_SQL, [window.to]);
-  if (relinked.length > 0) for (const ticket of await column(client, TICKETS_OF_CONVERSATIONS_SQL, [relinked])) apart.add(ticket);
-  for (const ticket of await column(client, KEPT_UNSTABLE_SQL, [window.to])) apart.add(ticket);
-  const setApart = [...apart];
-  const tickets = (await restrictedFacts(client, setApart, window)).map(toTicket);
+  const { tickets, setApart } = await readSetApart(client, { window, humanHourlyRate });
+  if (setApart === null) return { tickets };
   const params = [window.from, window.to, setApart];
   // Classes mix customers (fewer rows to sum) unless the report is grouped by customer.
   const classes = await rows(client, groupBy === 'customer' ? CLASSES_BY_CUSTOMER_SQL : CLASSES_SQL, params);
