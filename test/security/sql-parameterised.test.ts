@@ -52,7 +52,7 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/postgres/pg-ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_RATE'],
   // The kept facts' fold: the constant "row not seen by the snapshot" predicate (the snapshot is a
   // parameter), sums, and the kept-ticket filter (its window and tickets are parameters).
-  'src/ledger/postgres/pg-report-fold.ts': ['NEW_ROW', 'SUM_SPEND', 'SUM_HUMAN', 'KEPT_IN_WINDOW'],
+  'src/ledger/postgres/pg-fold-sql.ts': ['NEW_ROW', 'SUM_SPEND', 'SUM_HUMAN', 'KEPT_IN_WINDOW'],
   // The ticket list: constant filters (their values and modes are parameters), the loaded-cost
   // expression, and ORDER_SQL[...], chosen by the typed sort and order options.
   'src/ledger/postgres/pg-ticket-explorer.ts': ['KEPT_PAGE_WHERE', 'LOADED', 'PAGE_SQL', 'ORDER_SQL[`${sort} ${order}`]'],
