@@ -1,8 +1,8 @@
 /**
  * Which PostgreSQL driver the ledger uses, measured: node-postgres (`pg`) against `postgres`
  * (postgres.js), on the ledger's own write, one statement that inserts a group of call rows
- * (`INSERT ... SELECT * FROM unnest($1::text[], ...) ON CONFLICT (id) DO NOTHING`, the same text
- * and parameters for both), in groups of 1, 16 and 64 calls (the recorder's group commit at 1,
+ * (`INSERT ... SELECT ... FROM jsonb_array_elements($1::jsonb) ON CONFLICT (id) DO NOTHING`, the
+ * same text and parameter for both), in groups of 1, 16 and 64 calls (the recorder's group commit at 1,
  * 16 and 64 calls in flight), one group after another, on a local PostgreSQL 18 with its
  * durable defaults (fsync on, synchronous_commit on) holding 100,000 calls. Figures: calls per
  * second and the client's CPU per call (what the proxy's event loop pays), medians of rounds that
@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import postgres from 'postgres';
-import { callColumns, INSERT_CALLS_SQL } from '../src/ledger/postgres/call-rows.js';
+import { callsParameter, INSERT_CALLS_SQL } from '../src/ledger/postgres/call-rows.js';
 import { openPostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
 import type { LlmCall } from '../src/ledger/types.js';
 import { startTestPostgres } from '../test/support/postgres-server.js';
@@ -47,8 +47,8 @@ export async function runPostgresDriverBenchmark(options: Pick<BenchOptions, 'ro
   const pgPool = new pg.Pool({ connectionString: url, max: 1 });
   const sql = postgres(url, { max: 1, onnotice: false });
   const insert: Record<Driver, (calls: LlmCall[]) => Promise<unknown>> = {
-    pg: (calls) => pgPool.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callColumns(calls) }),
-    postgres: (calls) => sql.unsafe(INSERT_CALLS_SQL, callColumns(calls) as never[], { prepare: true }),
+    pg: (calls) => pgPool.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callsParameter(calls) }),
+    postgres: (calls) => sql.unsafe(INSERT_CALLS_SQL, callsParameter(calls), { prepare: true }),
   };
   const callsPerSample = options.quick ? 2_000 : 8_000;
   const samples = new Map<string, Sample[]>();
