@@ -1,3 +1,4 @@
+import { geminiModelName } from '../usage/gemini-model-name.js';
 import type { Operation, Provider } from '../usage/types.js';
 
 /** Which family of paths a request came by: it decides the default upstream and how its URL is built. */
@@ -23,7 +24,10 @@ export interface ProxyRoute {
   streamByPath: boolean;
   /** Whether the upstream accepts `stream_options` (not Azure's classic paths before `api-version=2024-09-01`). */
   acceptsStreamOptions: boolean;
-  /** The model named in the path (Gemini's `models/{model}:...`), which its body does not repeat; else `null`. */
+  /**
+   * The model named in the path (Gemini's `models/{model}:...`, as `{model}`; a tuned model as
+   * `tunedModels/{id}`), which its body does not repeat or repeats with a prefix; else `null`.
+   */
   pathModel: string | null;
 }
 
@@ -42,7 +46,7 @@ const GEMINI_OPERATIONS: Record<string, Operation> = {
 };
 
 const PREFIX = /^\/([uc])\/([^/]+)(\/.*)$/;
-const GEMINI_METHOD = /^\/v1(?:beta|alpha)?\/(?:models|tunedModels)\/([^/:]+):([A-Za-z]+)$/;
+const GEMINI_METHOD = /^\/v1(?:beta|alpha)?\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)$/;
 const GEMINI_ROOT = /^\/v1(?:beta|alpha)(?:\/|$)/;
 const AZURE_DEPLOYMENT = /^\/openai\/deployments\/[^/]+(\/.+)$/;
 
@@ -74,7 +78,7 @@ export function matchRoute(method: string, url: string, headers: Record<string, 
     const operation = method === 'POST' && gemini ? GEMINI_OPERATIONS[gemini[2]!] ?? null : null;
     return {
       conversationId, upstreamName, provider: 'gemini', api: 'gemini', operation, subpath: path + query,
-      streamByPath: gemini?.[2] === 'streamGenerateContent', acceptsStreamOptions: true, pathModel: gemini ? safeDecode(gemini[1]!) : null,
+      streamByPath: gemini?.[2] === 'streamGenerateContent', acceptsStreamOptions: true, pathModel: gemini ? geminiModelName(safeDecode(gemini[1]!)) : null,
     };
   }
   if (path.startsWith('/openai/')) {

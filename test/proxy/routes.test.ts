@@ -19,6 +19,8 @@ describe('matchRoute', () => {
     expect(matchRoute('POST', '/v1beta/models/gemini-2.5-flash:countTokens', {})).toMatchObject({ provider: 'gemini', operation: null });
     expect(matchRoute('POST', '/v1beta/models/text-embedding-004:batchEmbedContents', {})).toMatchObject({ operation: 'embeddings' });
     expect(matchRoute('GET', '/v1beta/models', {})).toMatchObject({ provider: 'gemini', operation: null });
+    // A tuned model keeps its prefix: its id names no base model.
+    expect(matchRoute('POST', '/v1beta/tunedModels/support-bot-v2:generateContent', {})).toMatchObject({ operation: 'generate_content', pathModel: 'tunedModels/support-bot-v2' });
     // OpenAI's model retrieval stays OpenAI's.
     expect(matchRoute('GET', '/v1/models/gpt-4o', {})).toMatchObject({ provider: 'openai', api: 'v1', operation: null });
   });
