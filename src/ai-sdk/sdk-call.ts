@@ -3,6 +3,7 @@ import type { Attribution } from '../proxy/attribution.js';
 import { errorTypeOf, type CallOutcome, type CallStart } from '../recording/build-call.js';
 import { newCallId } from '../recording/call-id.js';
 import { NO_FACTS } from '../recording/outcomes.js';
+import { geminiModelName } from '../usage/gemini-model-name.js';
 import type { ResponseFacts } from '../usage/read-response.js';
 import { notifyAttribution, resolveAttribution, type FixedAttribution } from '../wrapper/call-attribution.js';
 import type { CommitDeps, PendingCall } from '../wrapper/commit-call.js';
@@ -48,7 +49,7 @@ export function beginSdkCall(options: { model: SdkModel; embedding: boolean; str
   const identity = providerIdentity({ providerId: String(model.provider), embedding: options.embedding, explicit: deps.upstreamProvider });
   const attribution = resolveAttribution(null, deps);
   const startedAt = deps.now();
-  const requestModel = typeof model.modelId === 'string' && model.modelId !== '' ? model.modelId : null;
+  const requestModel = modelName(typeof model.modelId === 'string' && model.modelId !== '' ? model.modelId : null, identity.provider);
   const requestJson = requestJsonOf(identity.operation, options.prompt);
   const start: CallStart = {
     callId: newCallId(startedAt),
@@ -88,6 +89,11 @@ function finishReasonsOf(reason: unknown, operation: CallStart['operation']): st
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
+/** A model as the ledger names it: Google's providers take `models/gemini-2.5-flash` as well as `gemini-2.5-flash`. */
+function modelName(model: string | null, provider: CallStart['provider']): string | null {
+  return model !== null && provider === 'gemini' ? geminiModelName(model) : model;
+}
+
 /** The upstream's request id, from the response headers the SDK passes on. */
 function requestIdOf(headers: SdkResponse['headers']): string | null {
   return str(headers?.['x-request-id']) ?? str(headers?.['request-id']) ?? null;
@@ -96,7 +102,7 @@ function requestIdOf(headers: SdkResponse['headers']): string | null {
 /** What an AI SDK result says of itself, as the ledger records it. */
 export function sdkFacts(call: PendingCall, result: { response?: SdkResponse | undefined; usage?: unknown; providerMetadata?: unknown; finishReason?: unknown }): ResponseFacts {
   return {
-    model: str(result.response?.modelId),
+    model: modelName(str(result.response?.modelId), call.start.provider),
     id: str(result.response?.id),
     finishReasons: finishReasonsOf(result.finishReason, call.start.operation),
     usage: sdkUsage({ usage: result.usage, providerMetadata: result.providerMetadata, provider: call.start.provider }),

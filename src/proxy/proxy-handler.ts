@@ -12,6 +12,7 @@ import { NO_FACTS } from '../recording/outcomes.js';
 import { finishExchange, UpstreamAbort, type Exchange } from './exchange.js';
 import { newCallId } from '../recording/call-id.js';
 import { prepareRequest } from '../recording/prepare-request.js';
+import { geminiModelName } from '../usage/gemini-model-name.js';
 import { readBody } from './read-body.js';
 import type { BodyMemory } from '../server/body-memory.js';
 import { relayBuffered } from './relay-buffered.js';
@@ -20,7 +21,7 @@ import type { ProxyRoute } from './routes.js';
 import { sendError } from './send-error.js';
 import { clientResponseHeaders, keyParameterOf, upstreamRequestHeaders, withoutKeyParameter } from './upstream-headers.js';
 import type { UpstreamHealth } from './upstream-health.js';
-import { targetUrl, UPSTREAM_HEADER, type ProxyUpstream, type UpstreamRegistry } from './upstream-registry.js';
+import { servingProvider, targetUrl, UPSTREAM_HEADER, type ProxyUpstream, type UpstreamRegistry } from './upstream-registry.js';
 
 /** What the proxy needs; built once by the server. */
 export interface ProxyDeps {
@@ -122,15 +123,16 @@ async function exchangeCall(
   const attribution = readAttribution(req.headers, route.conversationId);
   const prepared = prepareRequest(route.operation, body, { askForUsage: route.acceptsStreamOptions });
   if (route.streamByPath) prepared.stream = true;
-  // Gemini names the model in the path, not the body.
-  prepared.requestModel ??= route.pathModel;
+  // Gemini names the model in the path; a body that names it too (`:embedContent`'s `model`)
+  // says `models/{model}`, which the price data does not know.
+  if (route.api === 'gemini' || route.api === 'vertex') prepared.requestModel = route.pathModel ?? (prepared.requestModel === null ? null : geminiModelName(prepared.requestModel));
   const { url, shown } = destination(target, route, deps);
   const exchange: Exchange = {
     req, res, route, attribution, prepared, upstreamUrl: shown,
     start: {
       callId: newCallId(startedAt), startedAt, t0,
       provider: route.provider,
-      upstreamProvider: target.provider,
+      upstreamProvider: servingProvider(target, route),
       upstream: target.name,
       operation: route.operation,
       requestModel: prepared.requestModel,

@@ -17,9 +17,9 @@ export interface ProxyUpstream {
 /** The header that picks an upstream by name, as `/u/{name}` does; consumed, never forwarded. */
 export const UPSTREAM_HEADER = 'x-cpr-upstream';
 
-// The API paths an upstream URL may end with, longest first: a Gemini or Azure request's own
-// path (`/v1beta/models/...`, `/openai/deployments/...`) replaces them.
-const API_PATHS = ['/v1beta/openai', '/v1/openai', '/openai/v1', '/v1beta', '/openai', '/v1'];
+// The API paths an upstream URL may end with, longest first: a Gemini, Vertex AI or Azure
+// request's own path (`/v1beta/models/...`, `/v1/projects/...`, `/openai/deployments/...`) replaces them.
+const API_PATHS = ['/v1beta/openai', '/v1/openai', '/openai/v1', '/v1beta1', '/v1beta', '/openai', '/v1'];
 
 /** The URL without a trailing API path: `https://generativelanguage.googleapis.com/v1beta/openai` → `https://generativelanguage.googleapis.com`. */
 export function upstreamRoot(url: string): string {
@@ -32,8 +32,9 @@ export function upstreamRoot(url: string): string {
  * The proxy's upstreams by name, and which one a request goes to: the one its path
  * (`/u/{name}`) or its `x-cpr-upstream` header names; else, by what the request is, Anthropic's
  * Messages to the Anthropic upstream, Gemini's own paths to the first upstream whose provider is
- * `google`, Azure's to the first whose provider is `azure`, and anything else (or when none
- * matches) to the first upstream.
+ * `google` (Vertex AI's hosts excepted), Vertex AI's paths to the first Vertex AI upstream
+ * ({@link isVertexUpstream}), Azure's to the first whose provider is `azure`, and anything else
+ * (or when none matches) to the first upstream.
  */
 export class UpstreamRegistry {
   readonly #byName = new Map<string, ProxyUpstream>();
@@ -74,13 +75,42 @@ export class UpstreamRegistry {
       });
     }
     if (route.api === 'v1') return route.provider === 'anthropic' ? this.#anthropic : this.#first;
-    const wanted = route.api === 'gemini' ? 'google' : 'azure';
-    for (const u of this.#byName.values()) if (u.provider === wanted) return u;
+    for (const u of this.#byName.values()) if (serves(u, route.api)) return u;
     return this.#first;
   }
 }
 
-/** Where `route` goes at `upstream`: `/v1` paths after its `/v1` base, Gemini's and Azure's own paths after its root. */
+/** Vertex AI's hosts: `aiplatform.googleapis.com` and its regional `{location}-aiplatform.googleapis.com`. */
+const VERTEX_HOST = /^(?:[a-z0-9-]+-)?aiplatform\.googleapis\.com$/;
+
+/** Whether an upstream is Vertex AI: its provider says so (`@google-vertex`), or its host (which genai-prices matches as `google`). */
+export function isVertexUpstream(upstream: Pick<ProxyUpstream, 'provider' | 'root'>): boolean {
+  if (upstream.provider === 'google-vertex') return true;
+  try {
+    return VERTEX_HOST.test(new URL(upstream.root).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an upstream is the default of a path family: Google's Gemini API, Vertex AI, Azure. */
+function serves(upstream: ProxyUpstream, api: Exclude<ProxyRoute['api'], 'v1'>): boolean {
+  if (api === 'azure') return upstream.provider === 'azure';
+  const vertex = isVertexUpstream(upstream);
+  return api === 'vertex' ? vertex : upstream.provider === 'google' && !vertex;
+}
+
+/**
+ * The company a proxied call is recorded as served by: the upstream's, but a Vertex AI path is
+ * `google-vertex` when the upstream names no other (genai-prices matches Vertex's hosts as `google`,
+ * and prices `google-vertex` at Google's prices).
+ */
+export function servingProvider(upstream: ProxyUpstream, route: ProxyRoute): string | null {
+  if (route.api !== 'vertex') return upstream.provider;
+  return upstream.provider === null || upstream.provider === 'google' ? 'google-vertex' : upstream.provider;
+}
+
+/** Where `route` goes at `upstream`: `/v1` paths after its `/v1` base, Gemini's, Vertex AI's and Azure's own paths after its root. */
 export function targetUrl(upstream: ProxyUpstream, route: ProxyRoute): string {
   return route.api === 'v1' ? upstream.v1Base + route.subpath : upstream.root + route.subpath;
 }

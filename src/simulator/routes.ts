@@ -57,16 +57,22 @@ export interface MatchedRoute {
 }
 
 const GEMINI_PATH = /^\/(?:v1beta|v1)\/models\/([^/:]+):([A-Za-z]+)$/;
+// Vertex AI's Gemini models speak the Gemini API's body format at their own paths: with a
+// project and location (OAuth), or express mode's `publishers/...` alone (an API key).
+const VERTEX_PATH = /^\/(?:v1|v1beta1)\/(?:projects\/[^/]+\/locations\/[^/]+\/)?publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const AZURE_DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)(\/.+)$/;
 
 /**
  * The endpoint that answers `method pathname`, or `undefined` for an unknown route: OpenAI's
- * `/v1/...`, Anthropic's `/v1/messages`, Gemini's `/v1beta/models/{model}:{method}`, Azure
+ * `/v1/...`, Anthropic's `/v1/messages`, Gemini's `/v1beta/models/{model}:{method}`, Vertex AI's
+ * `/{v1,v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{model}:{method}`, Azure
  * OpenAI's `/openai/deployments/{deployment}/{operation}`, `/openai/responses` and `/openai/v1/...`.
  */
 export function routeFor(method: string, pathname: string): MatchedRoute | undefined {
   const fixed = (endpoint: Endpoint | undefined, params: Record<string, string> = {}): MatchedRoute | undefined => (endpoint ? { endpoint, params } : undefined);
   if (method === 'POST' && pathname === '/v1/messages') return fixed(messagesEndpoint);
+  const vertex = VERTEX_PATH.exec(pathname);
+  if (vertex && method === 'POST') return fixed(GEMINI_METHODS[vertex[2]], { model: decodeURIComponent(vertex[1]) });
   if (pathname.startsWith('/v1/') && !GEMINI_PATH.test(pathname)) {
     if (method === 'GET' && pathname.startsWith('/v1/models/')) return fixed(retrieveModelEndpoint(decodeURIComponent(pathname.slice('/v1/models/'.length))));
     return fixed(OPENAI_OPERATIONS[`${method} ${pathname.slice('/v1'.length)}`]);

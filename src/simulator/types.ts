@@ -108,7 +108,9 @@ export interface SimulatedUpstream {
   readonly azureEndpoint: string;
   /**
    * Base URL for Gemini's native API (`new GoogleGenAI({ httpOptions: { baseUrl } })`), which
-   * calls `{base}/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`.
+   * calls `{base}/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`;
+   * also Vertex AI's (`new GoogleGenAI({ vertexai: true, ..., httpOptions: { baseUrl } })`), which
+   * calls `{base}/v1beta1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent`.
    */
   readonly geminiBaseUrl: string;
   /** Every request received since start or the last {@link SimulatedUpstream.reset}, in order. */

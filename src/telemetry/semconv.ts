@@ -122,14 +122,20 @@ export const PROVIDER_NAMES: Readonly<Record<Provider, string>> = {
 };
 
 /**
- * `gen_ai.provider.name` of the upstream providers (genai-prices ids) that have a well-known value
- * of their own beside their wire format's: Azure OpenAI speaks OpenAI's format and is
- * `azure.ai.openai`, Groq's OpenAI-compatible API is `groq`, and so on. Any other upstream is
- * named by its wire format.
+ * `gen_ai.provider.name` of the upstream providers (genai-prices ids, and the AI SDK's
+ * `google-vertex`) that have a well-known value of their own beside their wire format's: Azure
+ * OpenAI speaks OpenAI's format and is `azure.ai.openai`, Groq's OpenAI-compatible API is `groq`,
+ * Bedrock (`aws`, in process) is `aws.bedrock` whatever model it serves, Vertex AI
+ * (`google-vertex`, Gemini or Claude) is `gcp.vertex_ai`. Any other upstream is named by its
+ * wire format. The values are the well-known ones of the conventions as of
+ * `@opentelemetry/semantic-conventions` 1.45 (`GEN_AI_PROVIDER_NAME_VALUE_*`); of those, no
+ * upstream here is `azure.ai.inference`, `gcp.gen_ai` or `ibm.watsonx.ai`.
  */
 export const UPSTREAM_PROVIDER_NAMES: Readonly<Record<string, string>> = {
   azure: 'azure.ai.openai',
+  aws: 'aws.bedrock',
   google: 'gcp.gemini',
+  'google-vertex': 'gcp.vertex_ai',
   groq: 'groq',
   'x-ai': 'x_ai',
   mistral: 'mistral_ai',

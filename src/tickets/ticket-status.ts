@@ -28,38 +28,64 @@ export interface TicketStatus {
  * changes is a resolve, whose time and resolver are then the resolution's. A reopen (or a new
  * conversation linked) while the ticket is open changes nothing and is not counted.
  *
+ * A conversation linked at the same millisecond as a resolution was already there when the
+ * ticket was resolved: it is not a contact *after* the resolution, so it is no follow-up. Of the
+ * changes made at one moment, links therefore count first, then resolutions and reopens in order
+ * of arrival. (The stores cannot give the order of a link and an event made at one moment: they
+ * come from different tables, whose sequences say nothing about each other.)
+ *
  * `changes` must be in time order, ties in order of arrival; changes at or after `asOf` are ignored.
  *
  * @example
  * ticketStatus([{ kind: 'resolved', at: 10, by: 'ai', confirmed: false }, { kind: 'linked', at: 20, conversationId: 'c2' }], 30);
  * // { resolved: false, reopens: 1, ... }
+ * ticketStatus([{ kind: 'resolved', at: 10, by: 'ai', confirmed: false }, { kind: 'linked', at: 10, conversationId: 'c1' }], 30);
+ * // { resolved: true, reopens: 0, ... }
  */
 export function ticketStatus(changes: readonly StatusChange[], asOf: number): TicketStatus {
-  let last: Extract<StatusChange, { kind: 'resolved' }> | null = null;
-  let reopens = 0;
-  let everResolvedByHuman = false;
-  let linked: Set<string> | null = null;
-  for (const change of changes) {
-    if (change.at >= asOf) continue;
-    if (change.kind === 'linked') {
-      linked ??= new Set();
-      if (linked.has(change.conversationId)) continue;
-      linked.add(change.conversationId);
+  const fold: Fold = { last: null, reopens: 0, everResolvedByHuman: false, linked: null };
+  for (let start = 0; start < changes.length;) {
+    const at = changes[start]!.at;
+    let end = start + 1;
+    while (end < changes.length && changes[end]!.at === at) end += 1;
+    if (at < asOf) {
+      for (let i = start; i < end; i += 1) if (changes[i]!.kind === 'linked') applyChange(fold, changes[i]!);
+      for (let i = start; i < end; i += 1) if (changes[i]!.kind !== 'linked') applyChange(fold, changes[i]!);
     }
-    if (change.kind === 'resolved') {
-      last = change;
-      if (change.by === 'human') everResolvedByHuman = true;
-    } else if (last !== null) {
-      reopens += 1;
-      last = null;
-    }
+    start = end;
   }
+  const { last } = fold;
   return {
     resolved: last !== null,
     resolvedAt: last?.at ?? null,
     resolvedBy: last?.by ?? null,
     confirmed: last?.confirmed ?? false,
-    reopens,
-    everResolvedByHuman,
+    reopens: fold.reopens,
+    everResolvedByHuman: fold.everResolvedByHuman,
   };
+}
+
+/** The status so far, as {@link ticketStatus} folds the changes. */
+interface Fold {
+  /** The resolution in force; `null` while open. */
+  last: Extract<StatusChange, { kind: 'resolved' }> | null;
+  reopens: number;
+  everResolvedByHuman: boolean;
+  /** The conversations linked so far; only a conversation's first link may be a follow-up. */
+  linked: Set<string> | null;
+}
+
+function applyChange(fold: Fold, change: StatusChange): void {
+  if (change.kind === 'linked') {
+    fold.linked ??= new Set();
+    if (fold.linked.has(change.conversationId)) return;
+    fold.linked.add(change.conversationId);
+  }
+  if (change.kind === 'resolved') {
+    fold.last = change;
+    if (change.by === 'human') fold.everResolvedByHuman = true;
+  } else if (fold.last !== null) {
+    fold.reopens += 1;
+    fold.last = null;
+  }
 }

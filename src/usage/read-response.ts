@@ -1,4 +1,5 @@
 import type { Operation, Provider, Usage } from './types.js';
+import { geminiModelName } from './gemini-model-name.js';
 import { parseUsage } from './parse-usage.js';
 import { withResponseBilling } from './response-billing.js';
 
@@ -35,10 +36,11 @@ export function readResponse(provider: Provider, operation: Operation, body: unk
 /**
  * A Gemini `GenerateContentResponse`: the model from `modelVersion`, the id from `responseId`,
  * the finish reasons of `candidates[]`, usage from `usageMetadata`. (An embedding answer has
- * none of them.)
+ * none of them.) A `models/` prefix is not part of the model's name (`geminiModelName`).
  */
 function readGemini(record: Record<string, unknown>): ResponseFacts {
-  return { model: str(record.modelVersion), id: str(record.responseId), finishReasons: geminiFinishReasons(record), usage: parseUsage('gemini', record.usageMetadata) };
+  const model = str(record.modelVersion);
+  return { model: model === null ? null : geminiModelName(model), id: str(record.responseId), finishReasons: geminiFinishReasons(record), usage: parseUsage('gemini', record.usageMetadata) };
 }
 
 /** `:streamGenerateContent` without `alt=sse`: one JSON array of chunks, whose last usage is the call's. */

@@ -1,5 +1,6 @@
 import type { Operation, Provider } from './types.js';
 import { mergeAnthropicUsage, parseUsage } from './parse-usage.js';
+import { geminiModelName } from './gemini-model-name.js';
 import { geminiText } from './output-text.js';
 import { finishReasonsOf, geminiFinishReasons, type ResponseFacts } from './read-response.js';
 import { withResponseBilling } from './response-billing.js';
@@ -220,7 +221,7 @@ export class StreamTally {
   // Every event of a Gemini stream is a whole `GenerateContentResponse`: its text is the next
   // piece, and its `usageMetadata` the usage so far (the last chunk's is the call's).
   #readGemini(chunk: Record<string, unknown>): void {
-    if (typeof chunk.modelVersion === 'string' && chunk.modelVersion) this.#model = chunk.modelVersion;
+    if (typeof chunk.modelVersion === 'string' && chunk.modelVersion) this.#model = geminiModelName(chunk.modelVersion);
     if (typeof chunk.responseId === 'string' && chunk.responseId) this.#id ??= chunk.responseId;
     if (chunk.usageMetadata != null) this.#usage = chunk.usageMetadata;
     this.#pushText(geminiText(chunk));

@@ -151,7 +151,9 @@ describe('the AI SDK 7 middleware', () => {
     // 'refund policy' is 2 tokens (o200k_base), estimated as the proxy estimates it, at gemini-embedding-001's 0.15 per million.
     expect(recorded[10]).toMatchObject({ request_model: 'gemini-embedding-001', input_tokens: 2, estimated: 1, price_source: 'genai-prices:google/gemini-embedding-001' });
     expect(recorded[10]!.cost_usd).toBeCloseTo(0.0000003, 14);
-    expect(proxied[10]).toMatchObject({ request_model: 'models/gemini-embedding-001', input_tokens: 2, estimated: 1, cost_usd: null });
+    // The proxy reads the same model from the body's `models/gemini-embedding-001`, and prices it alike.
+    expect(proxied[10]).toMatchObject({ request_model: 'gemini-embedding-001', input_tokens: 2, estimated: 1, price_source: 'genai-prices:google/gemini-embedding-001' });
+    expect(proxied[10]!.cost_usd).toBeCloseTo(0.0000003, 14);
     // text-embedding-3-small at 0.02 per million: 8 tokens = 0.00000016; 24 tokens = 0.00000048.
     expect(recorded[11]).toMatchObject({ input_tokens: 8, output_tokens: 0, response_model: null, request_model: 'text-embedding-3-small' });
     expect(recorded[11]!.cost_usd).toBeCloseTo(0.00000016, 14);

@@ -22,24 +22,18 @@ export const VARYING = ['id', 'started_at', 'latency_ms', 'ttfc_ms', 'upstream_r
  */
 export const NOT_PASSED_ON = ['upstream_provider', 'upstream', 'service_tier', 'input_audio_tokens', 'output_audio_tokens'];
 
-/** What the proxy prices from. */
-const PRICING = ['cost_usd', 'computed_cost_usd', 'cost_source', 'price_input', 'price_cached_input', 'price_cache_write', 'price_output', 'price_source', 'price_rates', 'prices_version'];
-
 /**
  * The fields of a row that the proxy and the middleware see differently, besides
  * {@link NOT_PASSED_ON} (each checked apart by the tests):
  * - an embedding's `response_model`: the SDK keeps no response model for embeddings;
- * - Gemini's models: the proxy reads no request model (Gemini's is in the path, not the body)
- *   and takes the response's `modelVersion`; the SDK passes on no response model, and the
- *   middleware has the request's, the model's id;
- * - a Gemini embedding's model and price: the proxy records the body's `models/gemini-embedding-001`,
- *   which the price database does not know (unpriced), the middleware the model id, priced.
+ * - Gemini's response model: the proxy takes the response's `modelVersion`; the SDK passes on
+ *   none. (The request model is the same: the proxy reads it from the path, the middleware from
+ *   the model's id.)
  */
 export function differing(row: CallRow): string[] {
   const fields = [...NOT_PASSED_ON];
   if (row.operation === 'embeddings') fields.push('response_model');
-  if (row.provider === 'gemini') fields.push('request_model', 'response_model');
-  if (row.provider === 'gemini' && row.operation === 'embeddings') fields.push(...PRICING);
+  if (row.provider === 'gemini') fields.push('response_model');
   return fields;
 }
 

@@ -49,4 +49,13 @@ describe('providers reached only in process, through the AI SDK', () => {
     // gemini-2.5-flash: 0.3 input, 2.5 output (thinking included): 1000 x 0.3 + 50 x 2.5 = 425 per million.
     expect(row.cost_usd).toBeCloseTo(0.000425, 12);
   });
+
+  it("Google's models/ prefix on a model id (the AI SDK's Google provider takes both) is not part of the model's name", async () => {
+    const middleware = aiSdkMiddleware({ recorder: h.recorder, prices: h.prices, conversationId: 'google-prefix' });
+    await generateText({ model: wrapLanguageModel({ model: model('google.generative-ai', 'models/gemini-2.5-flash', { input: 1000, output: 50, reasoning: 30 }), middleware }), prompt: 'hi' });
+    const row = await eventually(() => h.rows().find((r) => r.conversation_id === 'google-prefix'));
+    expect(row).toMatchObject({ provider: 'gemini', upstream_provider: 'google', request_model: 'gemini-2.5-flash', price_source: 'genai-prices:google/gemini-2.5-flash' });
+    // 1000 x 0.3 + 50 x 2.5 = 425 per million.
+    expect(row.cost_usd).toBeCloseTo(0.000425, 12);
+  });
 });

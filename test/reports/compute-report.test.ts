@@ -64,4 +64,18 @@ describe('computeReport', () => {
     const report = computeReport(input({ tickets: [a, b] }), { groupBy: 'day' });
     expect(report.groups.map((g) => g.key)).toEqual(['2026-10-03', '2026-10-09']);
   });
+
+  it('counts a ticket resolved at the millisecond of its first call as resolved, at first contact', () => {
+    const at = FROM + DAY;
+    // The order a store gives for a link and a resolution of one moment: the resolution first.
+    const t = ticket('t', {
+      openedAt: at, llm: [spend(0.006), spend(0.004, { model: 'n' })],
+      statusChanges: [{ kind: 'resolved', at, by: 'ai', confirmed: false }, { kind: 'linked', at, conversationId: 't' }],
+    });
+    const report = computeReport(input({ tickets: [t] }), {});
+    // One ticket, resolved by the bot at first contact: CPR = (0.006 + 0.004) / 1 = 0.01.
+    expect(report.totals).toMatchObject({ tickets: 1, resolved: 1, unresolved: 0, aiResolved: 1, fcrRate: 1, reopenRate: 0 });
+    expect(report.totals.costPerResolutionUsd).toBeCloseTo(0.01, 12);
+    expect(report.totals.naiveAiCostPerResolutionUsd).toBeCloseTo(0.01, 12);
+  });
 });

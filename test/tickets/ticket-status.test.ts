@@ -30,4 +30,25 @@ describe('ticketStatus', () => {
     expect(ticketStatus([resolved(10), linked(20, 'c2')], 20)).toMatchObject({ resolved: true, resolvedAt: 10, reopens: 0 });
     expect(ticketStatus([resolved(10)], 10)).toMatchObject({ resolved: false });
   });
+
+  // A conversation linked at the same millisecond as a resolution (the bot's first call and
+  // `meter.resolve()` under one clock tick) was there when the ticket was resolved: no follow-up.
+  // The stores give a link and an event of one moment in either order (different tables).
+  it('does not count a link made at the moment of the resolution as a follow-up, in either order', () => {
+    const expected = { resolved: true, resolvedAt: 10, resolvedBy: 'ai', reopens: 0 };
+    expect(ticketStatus([linked(10, 'c1'), resolved(10)], 100)).toMatchObject(expected);
+    expect(ticketStatus([resolved(10), linked(10, 'c1')], 100)).toMatchObject(expected);
+  });
+
+  it('still counts a new conversation linked at the moment of a second resolution as the follow-up of the first', () => {
+    // Resolved at 5; at 10 a new contact (c2) arrives and is resolved at once: one reopen, resolved at 10.
+    const expected = { resolved: true, resolvedAt: 10, reopens: 1 };
+    expect(ticketStatus([linked(1, 'c1'), resolved(5), resolved(10, 'human'), linked(10, 'c2')], 100)).toMatchObject(expected);
+    expect(ticketStatus([linked(1, 'c1'), resolved(5), linked(10, 'c2'), resolved(10, 'human')], 100)).toMatchObject(expected);
+  });
+
+  it('keeps the order of arrival between a resolution and a reopen made at one moment', () => {
+    expect(ticketStatus([resolved(10), reopened(10)], 100)).toMatchObject({ resolved: false, reopens: 1 });
+    expect(ticketStatus([reopened(10), resolved(10)], 100)).toMatchObject({ resolved: true, resolvedAt: 10, reopens: 0 });
+  });
 });
