@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { registerBackupCommand } from './backup-command.js';
+import { registerCopyCommand } from './copy-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -10,6 +11,15 @@ import { registerWebhookCommand } from './webhook-command.js';
 import { registerSettingsCommand } from './settings-command.js';
 import { registerTicketsCommands } from './tickets-command.js';
 import { version } from './version.js';
+import { LedgerError } from '../errors.js';
+import { isPostgresUrl } from './ledger-target.js';
+import type { CommandLedger } from './command-ledger.js';
+
+/** A SQLite file or, for a `postgres://` URL, the PostgreSQL ledger. */
+async function openAnyLedger(db: string): Promise<CommandLedger> {
+  if (isPostgresUrl(db)) throw new LedgerError('PostgreSQL ledgers are not available in this build.');
+  return openSqliteLedger({ path: db });
+}
 
 /**
  * The `cpr-meter` program with every command. It throws instead of exiting (commander's
@@ -26,16 +36,17 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
 
-  const ticketDeps = { openLedger: async (path: string) => openSqliteLedger({ path }) };
+  const ticketDeps = { openLedger: openAnyLedger };
 
   registerServeCommand(program);
   registerReportCommand(program, ticketDeps);
   registerIngestCommand(program, ticketDeps);
-  registerRepriceCommand(program);
+  registerRepriceCommand(program, ticketDeps);
   registerBackupCommand(program);
+  registerCopyCommand(program, { openTarget: async () => { throw new LedgerError('PostgreSQL ledgers are not available in this build.'); } });
   registerPruneCommand(program);
   registerWebhookCommand(program);
   registerSettingsCommand(program, ticketDeps);
-  registerTicketsCommands(program, ticketDeps);
+  registerTicketsCommands(program, { openLedger: async (path: string) => openSqliteLedger({ path }) });
   return program;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { pruneCalls } from '../ledger/sqlite/prune.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +21,7 @@ export function registerPruneCommand(program: Command): void {
     .command('prune')
     .description('Delete LLM calls older than N days, in small batches (ticket events are kept)')
     .requiredOption('--older-than-days <n>', 'delete calls that started more than N days ago (integer >= 1)')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .option('--batch-size <n>', 'rows deleted per transaction (integer >= 1, default 1000)')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .action(async (options: { olderThanDays: string; db?: string; batchSize?: string; dryRun?: boolean }) => {

@@ -5,7 +5,7 @@ import type { SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { TICKET_PATH_FILTERS, type TicketPathFilter } from '../ledger/ticket-explorer.js';
 import { parseHourlyRate, resolveReportOptions } from '../reports/report-options.js';
 import { formatTicketPage, formatTicketTimeline } from './format-tickets.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
 import type { CliOutput } from './report-command.js';
 
 /** What `tickets` and `ticket` need: a SQLite ledger (they read its kept tickets), and the process's defaults. */
@@ -36,7 +36,7 @@ interface TicketsOptions extends WindowOptions {
 }
 
 const windowOptions = (command: Command): Command => command
-  .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+  .option('--db <ledger>', DB_OPTION_HELP)
   .option('--from <date>', 'window start, inclusive (default: 30 days before --to)')
   .option('--to <date>', 'window end, exclusive (default: now)')
   .option('--human-hourly-rate <usd>', 'USD per hour for all human work without an amount, instead of the ledger\'s rates '
