@@ -84,7 +84,7 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const ledger = openSqliteLedger({ path: config.db });
   // The rate belongs to the ledger (since always when it has none, from now when it differs), so
   // that `cpr-meter report` and `serve` on the same file use it too.
-  if (config.humanHourlyRate !== undefined) ledger.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
+  if (config.humanHourlyRate !== undefined) ledger.adoptSettingSync({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
   const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.

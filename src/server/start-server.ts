@@ -136,7 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   if (config.humanHourlyRate !== undefined) {
     // The rate belongs to the ledger, so that `cpr-meter report` on the same file uses it too.
     // (A ledger that cannot be opened now keeps the rate it has: the start line says degraded.)
-    const adopted = sqlite?.adoptSetting({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() }) ?? null;
+    const adopted = sqlite?.adoptSettingSync({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() }) ?? null;
     if (adopted !== null) logger.info('the ledger\'s human hourly rate is set', { usdPerHour: adopted.value,
       from: adopted.effectiveFrom === null ? 'always' : new Date(adopted.effectiveFrom).toISOString() });
   }

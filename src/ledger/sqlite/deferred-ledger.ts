@@ -100,6 +100,10 @@ export class DeferredLedger {
     this.#get().recordBatchSync(batch, options);
   }
 
+  async recordBatch(batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }, options?: { wait?: boolean }): Promise<void> {
+    this.recordBatchSync(batch, options);
+  }
+
   async recordCall(call: LlmCall): Promise<void> {
     this.recordCallSync(call);
   }

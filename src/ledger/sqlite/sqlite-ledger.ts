@@ -15,6 +15,10 @@ import type { ReportInput } from '../../reports/types.js';
 import { insertEvents, loadReportInput } from './ticket-store.js';
 import { valueToAdopt, type LedgerSetting, type SettingName, type SettingsLedger } from '../settings.js';
 import { readSettings, writeSetting } from './settings-store.js';
+import type { Ledger, LedgerBatch, LedgerPruneOptions, LedgerPruneResult, LedgerStatus } from '../open-ledger.js';
+import type { TicketPage, TicketPageOptions, TicketTimeline, TicketTimelineOptions } from '../ticket-explorer.js';
+import { createSqliteTicketExplorer, type SqliteTicketExplorer } from './sqlite-ticket-explorer.js';
+import { pruneCalls } from './prune.js';
 
 /** Options of {@link openSqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -44,8 +48,10 @@ const FILE_CHECK_INTERVAL_MS = 1_000;
  * (not of the machine), which is the promise the proxy makes: a call is committed before the
  * client receives the end of its response.
  */
-export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
+export class SqliteLedger implements Ledger, CallLedger, TicketLedger, SettingsLedger {
+  readonly kind = 'sqlite' as const;
   readonly #calls: CallStore;
+  #explorer: SqliteTicketExplorer | undefined;
   readonly #path: string | undefined;
   readonly #identity: { dev: number; ino: number } | undefined;
   readonly #busyTimeoutMs: number;
@@ -119,6 +125,10 @@ export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
     }
   }
 
+  async recordBatch(batch: LedgerBatch, options?: { wait?: boolean }): Promise<void> {
+    this.recordBatchSync(batch, options);
+  }
+
   #batch(batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }): void {
     // `insertEvents` and `insertMany` are transactions of their own: nested, they become savepoints of this one.
     this.db.transaction(() => {
@@ -159,7 +169,12 @@ export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
    * when it has none; from `now` when the one in effect differs). Returns what was stored, or
    * `null` when the ledger already had it.
    */
-  adoptSetting({ name, value, now }: { name: SettingName; value: number; now: number }): LedgerSetting | null {
+  async adoptSetting(input: { name: SettingName; value: number; now: number }): Promise<LedgerSetting | null> {
+    return this.adoptSettingSync(input);
+  }
+
+  /** {@link adoptSetting}, answered synchronously. */
+  adoptSettingSync({ name, value, now }: { name: SettingName; value: number; now: number }): LedgerSetting | null {
     this.#assertFile();
     // Read and write under the write lock: two processes started at once agree on one value.
     return this.db.transaction(() => {
@@ -171,6 +186,39 @@ export class SqliteLedger implements CallLedger, TicketLedger, SettingsLedger {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /** The path it was opened on (`:memory:` for none). */
+  get description(): string {
+    return this.#path ?? ':memory:';
+  }
+
+  async status(): Promise<LedgerStatus> {
+    try {
+      await this.ping();
+      const file = this.fileStatus();
+      return file === 'ok' ? { state: 'ok' } : { state: `file_${file}` };
+    } catch (error) {
+      return { state: 'unreachable', error: (error as Error).message };
+    }
+  }
+
+  async pruneCalls(options: LedgerPruneOptions): Promise<LedgerPruneResult> {
+    if (options.dryRun !== true) this.#assertFile();
+    return pruneCalls({ db: this.db, ...options });
+  }
+
+  /** The ticket pages and timelines, on this connection (sharing one cache of report inputs). */
+  #tickets(): SqliteTicketExplorer {
+    return (this.#explorer ??= createSqliteTicketExplorer(this.db));
+  }
+
+  async ticketPage(options: TicketPageOptions): Promise<TicketPage> {
+    return this.#tickets().ticketPage(options);
+  }
+
+  async ticketTimeline(options: TicketTimelineOptions): Promise<TicketTimeline | null> {
+    return this.#tickets().ticketTimeline(options);
   }
 
   /**

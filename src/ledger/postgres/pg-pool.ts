@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { LedgerError } from '../../errors.js';
+import { describeDb, redactPassword } from '../describe-db.js';
+
+/** Connections in the pool when no size is given (`--db-pool-size`, `CPR_DB_POOL_SIZE`). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** How long a query waits for a connection (a new one: the TCP and TLS handshakes included) before it fails, ms. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** `bigint` (oid 20) and `numeric` (1700, what `SUM` of a `bigint` is) as numbers, not strings: token counts and ms fit in 2^53. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    if (oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * A pool of `size` connections to `url`. TLS and every other connection option come from the
+ * URL as libpq spells them (`sslmode=require`, `sslrootcert=...`), which `pg` reads. Idle
+ * connections that break (the server restarted) are dropped by the pool, and the next query
+ * opens a new one: the ledger reconnects on its own.
+ */
+export function createPgPool({ url, size = DEFAULT_POOL_SIZE }: { url: string; size?: number }): pg.Pool {
+  return new pg.Pool({
+    connectionString: url, max: size, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000, application_name: 'cpr-meter', keepAlive: true,
+  });
+}
+
+/** The code of a driver failure: PostgreSQL's SQLSTATE (`57P01`, `40P01`...) or the socket's (`ECONNREFUSED`). */
+export function pgCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  const message = (error as Error | null)?.message ?? '';
+  if (/timeout/i.test(message)) return 'PG_CONNECT_TIMEOUT';
+  if (/Connection terminated/i.test(message)) return 'PG_CONNECTION_TERMINATED';
+  return 'PG_ERROR';
+}
+
+/**
+ * A driver failure as a {@link LedgerError} naming the ledger without its password, with the
+ * failure's code; the driver's message is kept, the password replaced should it quote it.
+ */
+export function toLedgerError(error: unknown, url: string, doing: string): LedgerError {
+  if (error instanceof LedgerError) return error;
+  const message = redactPassword((error as Error | null)?.message ?? String(error), url);
+  return new LedgerError(`PostgreSQL ledger ${describeDb(url)}: ${doing} failed: ${message}`, { path: describeDb(url), code: pgCodeOf(error) });
+}
+
+/** SQLSTATE classes of a row refused for itself (a constraint, bad data): retrying cannot cure them. */
+const PERMANENT_SQLSTATE = /^(22|23)/;
+
+/** True when PostgreSQL refused the row itself (a check constraint, a value out of range), not the connection. */
+export function isPermanentPgFailure(code: string): boolean {
+  return PERMANENT_SQLSTATE.test(code);
+}
