@@ -2,7 +2,7 @@ import { CprError, LedgerError } from '../errors.js';
 import type { CallLedger } from '../ledger/ledger.js';
 import type { SettingsLedger } from '../ledger/settings.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
-import { isPostgresUrl, printableLedger, withoutPassword } from './ledger-target.js';
+import { describeDb, isPostgresUrl, redactPassword } from './ledger-target.js';
 import { requireLedgerFile } from './ledger-path.js';
 
 /** What the commands use of a ledger, whichever store holds it. */
@@ -32,13 +32,11 @@ function reasonOf(error: unknown): string {
  * check, never the URL's password (nor the driver's stack).
  */
 export function postgresOpenError(error: unknown, db: string): LedgerError {
-  const where = printableLedger(db);
-  const reason = withoutPassword(reasonOf(error), db).replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-  if (error instanceof CprError && reason.includes(where)) return new LedgerError(reason, { path: where, code: 'LEDGER_UNREACHABLE' });
-  return new LedgerError(
-    `Cannot open the PostgreSQL ledger ${where}: ${reason}. Check --db (or CPR_DB), that the server is running and that it accepts this user.`,
-    { path: where, code: 'LEDGER_UNREACHABLE' },
-  );
+  const where = describeDb(db);
+  const reason = redactPassword(reasonOf(error), db).replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+  const what = error instanceof CprError && reason.includes(where) ? reason : `Cannot open the PostgreSQL ledger ${where}: ${reason}`;
+  return new LedgerError(`${what}. Check --db (or CPR_DB), that the server is running and that it accepts this user.`,
+    { path: where, code: 'LEDGER_UNREACHABLE' });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CopyTarget } from '../ledger/copy/copy-target.js';
 import { SqliteCopySource } from '../ledger/copy/sqlite-source.js';
 import { openCommandLedger } from './command-ledger.js';
 import { requireLedgerFile } from './ledger-path.js';
-import { isPostgresUrl, printableLedger } from './ledger-target.js';
+import { describeDb, isPostgresUrl } from './ledger-target.js';
 import type { CliOutput } from './report-command.js';
 
 /** What `cpr-meter copy` needs: how to open the ledger it writes to, and where it prints. */
@@ -61,7 +61,7 @@ export function registerCopyCommand(program: Command, deps: CopyCommandDeps): vo
       const stdout = deps.stdout ?? process.stdout;
       const stderr = deps.stderr ?? process.stderr;
       if (!isPostgresUrl(options.to)) {
-        throw new ValidationError(`--to must be a PostgreSQL URL (postgres://user:password@host/db); got "${printableLedger(options.to)}". `
+        throw new ValidationError(`--to must be a PostgreSQL URL (postgres://user:password@host/db); got "${describeDb(options.to)}". `
           + 'To copy a SQLite ledger to a file, use cpr-meter backup.', { field: '--to' });
       }
       const batchSize = options.batchSize === undefined ? 2_000 : Number(options.batchSize);
@@ -69,7 +69,7 @@ export function registerCopyCommand(program: Command, deps: CopyCommandDeps): vo
         throw new ValidationError(`--batch-size must be a whole number from 1 to 50000; got "${options.batchSize}".`, { field: '--batch-size' });
       }
       requireLedgerFile(options.from);
-      const to = printableLedger(options.to);
+      const to = describeDb(options.to);
       const source = new SqliteCopySource(options.from);
       let bar: SingleBar | null = null;
       try {
@@ -86,8 +86,8 @@ export function registerCopyCommand(program: Command, deps: CopyCommandDeps): vo
                   bar.start(p.total, 0, { part: p.part });
                 }
                 bar.update(p.done, { part: p.part });
-              } else if (performance.now() - lineAt >= LINE_EVERY_MS || p.done === p.total) {
-                lineAt = performance.now();
+              } else if (performance.now() - lineAt >= LINE_EVERY_MS || (p.done === p.total && lineAt !== Infinity)) {
+                lineAt = p.done === p.total ? Infinity : performance.now();
                 stdout.write(progressLine(p));
               }
             },

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerCopyCommand } from './copy-command.js';
 import { registerIngestCommand } from './ingest-command.js';
@@ -11,15 +10,15 @@ import { registerWebhookCommand } from './webhook-command.js';
 import { registerSettingsCommand } from './settings-command.js';
 import { registerTicketsCommands } from './tickets-command.js';
 import { version } from './version.js';
-import { LedgerError } from '../errors.js';
-import { isPostgresUrl } from './ledger-target.js';
-import type { CommandLedger } from './command-ledger.js';
+import { openLedger } from '../ledger/open-ledger.js';
+import type { PostgresLedger } from '../ledger/postgres/postgres-ledger.js';
+import { postgresCopyTarget } from '../ledger/copy/postgres-copy-target.js';
 
-/** A SQLite file or, for a `postgres://` URL, the PostgreSQL ledger. */
-async function openAnyLedger(db: string): Promise<CommandLedger> {
-  if (isPostgresUrl(db)) throw new LedgerError('PostgreSQL ledgers are not available in this build.');
-  return openSqliteLedger({ path: db });
-}
+/** The ledger `db` names: a SQLite file, or a PostgreSQL database for a `postgres://` URL. */
+const openAnyLedger = (db: string) => openLedger(db);
+
+/** The PostgreSQL ledger at `url`, as the target of `cpr-meter copy` (the command checked it is a URL). */
+const openCopyTarget = async (url: string) => postgresCopyTarget((await openLedger(url)) as PostgresLedger);
 
 /**
  * The `cpr-meter` program with every command. It throws instead of exiting (commander's
@@ -43,10 +42,10 @@ export function createProgram(): Command {
   registerIngestCommand(program, ticketDeps);
   registerRepriceCommand(program, ticketDeps);
   registerBackupCommand(program);
-  registerCopyCommand(program, { openTarget: async () => { throw new LedgerError('PostgreSQL ledgers are not available in this build.'); } });
-  registerPruneCommand(program);
+  registerCopyCommand(program, { openTarget: openCopyTarget });
+  registerPruneCommand(program, ticketDeps);
   registerWebhookCommand(program);
   registerSettingsCommand(program, ticketDeps);
-  registerTicketsCommands(program, { openLedger: async (path: string) => openSqliteLedger({ path }) });
+  registerTicketsCommands(program, ticketDeps);
   return program;
 }

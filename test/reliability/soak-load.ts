@@ -92,15 +92,20 @@ export function soakLoad({ sim, workers }: { sim: SimulatedUpstream; workers: nu
     }
   }
 
-  async function oneCall({ id, kind, client }: { id: string; kind: Kind; client: OpenAI }): Promise<CallOutcome> {
+  /**
+   * `client` is the proxy to call through, or a function that picks one when the call's turn
+   * comes (so that a proxy taken out of the rotation while the call waited is not called).
+   */
+  async function oneCall({ id, kind, client }: { id: string; kind: Kind; client: OpenAI | (() => OpenAI) }): Promise<CallOutcome> {
     expected.set(id, { ...kind.expected, kind: kind.name });
     const abort = new AbortController();
     const headers = { 'x-cpr-conversation-id': id, 'x-soak-id': id };
     const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `Where is my order ${id}?` }] };
     const options = { headers, signal: abort.signal };
     const { result } = await dispatch(id, kind.script, async () => {
-      if (!kind.stream) return (await client.chat.completions.create(body, options)).choices[0]?.message.content ?? null;
-      const stream = await client.chat.completions.create({ ...body, stream: true }, options);
+      const proxy = typeof client === 'function' ? client() : client;
+      if (!kind.stream) return (await proxy.chat.completions.create(body, options)).choices[0]?.message.content ?? null;
+      const stream = await proxy.chat.completions.create({ ...body, stream: true }, options);
       let chunks = 0;
       let finish: string | null = null;
       for await (const chunk of stream) {
@@ -122,5 +127,18 @@ export function soakLoad({ sim, workers }: { sim: SimulatedUpstream; workers: nu
     return { id, kind, agrees, settledAt: Date.now() };
   }
 
-  return { expected, surprises, oneCall };
+  /** Runs `work` while no call is on its way to the upstream (every call sent so far has reached it). */
+  async function between<T>(work: () => Promise<T>): Promise<T> {
+    const previous = gate;
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  return { expected, surprises, oneCall, between };
 }
