@@ -26,7 +26,7 @@ let server: TestPostgresServer;
 let database: TestDatabase;
 const replicas: Array<ServeChild | undefined> = [];
 
-const startReplica = () => startServeChild({ db: database.url, upstream: sim.openaiBaseUrl, built: true, args: ['--log-level', 'warn'] });
+const startReplica = () => startServeChild({ db: database.url, upstream: sim.openaiBaseUrl, built: true });
 
 beforeAll(async () => {
   if (!existsSync('dist/cli/main.js')) throw new Error('the fleet soak runs the built CLI: npm run build first (npm test does)');
