@@ -6,6 +6,7 @@ import type { LedgerSetting } from '../settings.js';
 import { readSettings } from '../sqlite/settings-store.js';
 import { callFromRow, type CallRow } from './call-from-row.js';
 import type { LlmCall } from '../types.js';
+import { LedgerError } from '../../errors.js';
 
 /** One helpdesk stage move (HubSpot), as `helpdesk_stage_moves` keeps it. */
 export interface StageMoveRow {
@@ -73,8 +74,17 @@ export class SqliteCopySource {
   readonly calls: SequencedSource<LlmCall>;
   readonly events: SequencedSource<CprEvent>;
 
+  readonly #tables: Set<string>;
+
+  /** Opens `path` read-only; a file without cpr-meter's tables (an empty database) is refused with a `LedgerError`. */
   constructor(path: string) {
     this.db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    this.#tables = new Set(this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    if (!this.#tables.has('llm_calls') || !this.#tables.has('events')) {
+      this.db.close();
+      throw new LedgerError(`${path} holds no cpr-meter ledger (no llm_calls and events tables): nothing to copy. Check --from.`,
+        { path, code: 'LEDGER_NOT_A_LEDGER' });
+    }
     this.calls = this.#sequenced({ table: 'llm_calls', toItems: (rows) => rows.map((row) => callFromRow(row as CallRow)) });
     this.events = this.#sequenced({
       table: 'events',
@@ -83,13 +93,14 @@ export class SqliteCopySource {
     });
   }
 
+  /** The ledger's settings (none in a ledger made before they were kept). */
   settings(): LedgerSetting[] {
-    return readSettings(this.db);
+    return this.#tables.has('ledger_settings') ? readSettings(this.db) : [];
   }
 
+  /** HubSpot's pipeline-stage moves (none in a ledger made before they were kept). */
   stageMoves(): StageMoveRow[] {
-    const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'helpdesk_stage_moves'").get() !== undefined;
-    if (!hasTable) return [];
+    if (!this.#tables.has('helpdesk_stage_moves')) return [];
     return this.db.prepare(`SELECT helpdesk, move_key AS key, ticket_id AS ticketId, at, stage_id AS stageId
       FROM helpdesk_stage_moves ORDER BY helpdesk, move_key`).all() as StageMoveRow[];
   }
