@@ -11,6 +11,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (env CPR_PORT, default 8787)')
     .option('--host <host>', 'interface to listen on (env CPR_HOST, default 127.0.0.1)')
     .option('--db <ledger>', DB_OPTION_HELP)
+    .option('--db-pool-size <n>', 'PostgreSQL ledger: connections in the pool (env CPR_DB_POOL_SIZE, default 10)')
+    .option('--commit-wait-ms <ms>', 'PostgreSQL ledger: longest a response waits for its row\'s commit before the row is kept for retry (env CPR_COMMIT_WAIT_MS, default 500)')
     .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)')
     .option('--anthropic-upstream <url>', 'Anthropic upstream, without /v1 (env CPR_ANTHROPIC_UPSTREAM_URL, default https://api.anthropic.com)')
     .option('--upstream-provider <id>', 'the company whose API the upstream is, for its prices: openai, groq, openrouter, x-ai... (env CPR_UPSTREAM_PROVIDER, default: matched from the upstream URL)')

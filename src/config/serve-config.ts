@@ -11,8 +11,18 @@ export interface ServeOptions {
   port?: number | string;
   /** Interface to listen on. Env `CPR_HOST`. Default `127.0.0.1`; any other needs an admin token. */
   host?: string;
-  /** SQLite ledger file. Env `CPR_DB`. Default `./cpr-meter.db`. */
+  /**
+   * The ledger: a SQLite file, or a `postgres://` / `postgresql://` URL (TLS options in the URL,
+   * e.g. `?sslmode=require`) for a fleet sharing one PostgreSQL. Env `CPR_DB`. Default `./cpr-meter.db`.
+   */
   db?: string;
+  /** PostgreSQL ledger: connections in this process's pool. Env `CPR_DB_POOL_SIZE`. Default 10. */
+  dbPoolSize?: number | string;
+  /**
+   * PostgreSQL ledger: the longest a call's response waits for its row's commit, ms; past it the
+   * row goes to the retry buffer and the response ends. Env `CPR_COMMIT_WAIT_MS`. Default 500.
+   */
+  commitWaitMs?: number | string;
   /** OpenAI-compatible upstream, `/v1` included. Env `CPR_UPSTREAM_URL`. Default `https://api.openai.com/v1`. */
   upstream?: string;
   /** Anthropic upstream. Env `CPR_ANTHROPIC_UPSTREAM_URL`. Default `https://api.anthropic.com`. */
@@ -81,6 +91,8 @@ export interface ServeConfig {
   port: number;
   host: string;
   db: string;
+  dbPoolSize: number;
+  commitWaitMs: number;
   upstream: string;
   anthropicUpstream: string;
   /** The upstream's provider; `null` when neither set nor matched from its URL. */
@@ -158,6 +170,8 @@ export function resolveServeConfig(options: ServeOptions = {}, env: Env = proces
     port: number(pick(options.port, env.CPR_PORT, 8787), 'port', 'CPR_PORT', { min: 0, integer: true }),
     host: String(pick(options.host, env.CPR_HOST, '127.0.0.1')),
     db: String(pick(options.db, env.CPR_DB, './cpr-meter.db')),
+    dbPoolSize: number(pick(options.dbPoolSize, env.CPR_DB_POOL_SIZE, 10), 'db-pool-size', 'CPR_DB_POOL_SIZE', { min: 1, integer: true }),
+    commitWaitMs: number(pick(options.commitWaitMs, env.CPR_COMMIT_WAIT_MS, 500), 'commit-wait-ms', 'CPR_COMMIT_WAIT_MS', { min: 0, integer: true }),
     upstream: url(String(pick(options.upstream, env.CPR_UPSTREAM_URL, 'https://api.openai.com/v1')), 'upstream', 'CPR_UPSTREAM_URL'),
     anthropicUpstream: url(
       String(pick(options.anthropicUpstream, env.CPR_ANTHROPIC_UPSTREAM_URL, 'https://api.anthropic.com')),

@@ -14,6 +14,8 @@ type MaybeSyncLedger = CallLedger & {
   recordCallsSync?: (calls: readonly LlmCall[], options?: { wait?: boolean }) => void;
   recordBatchSync?: (batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }, options?: { wait?: boolean }) => void;
   recordEvents?: (events: CprEvent[]) => Promise<RecordEventsResult>;
+  /** An asynchronous store's batch (PostgreSQL): used when there is no `recordBatchSync`. */
+  recordBatch?: (batch: { calls: readonly LlmCall[]; events: readonly CprEvent[] }, options?: { wait?: boolean }) => Promise<void>;
 };
 
 /** What became of events handed to {@link CallRecorder.recordEvents}. */
@@ -62,7 +64,23 @@ export interface CallRecorderOptions {
    * `record()`.
    */
   groupCommit?: boolean | GroupCommitOptions;
+  /**
+   * With an asynchronous ledger (PostgreSQL): the longest a `record()` waits for its group's
+   * commit, ms. Past it the calls go to the retry buffer (counted, kind `COMMIT_WAIT_EXCEEDED`)
+   * and `record()` resolves: the LLM call's response is not held longer. Should the commit land
+   * after all, the retry skips the rows already stored (by call id and event id). Default
+   * {@link DEFAULT_COMMIT_WAIT_MS}.
+   */
+  commitWaitMs?: number;
 }
+
+/**
+ * Default of {@link CallRecorderOptions.commitWaitMs}, ms. A group commit to a healthy
+ * PostgreSQL takes a few ms (see the README's figures); 500 ms is far above that, so only a
+ * stalled or unreachable server reaches it, and small against an LLM call's own seconds, so that
+ * a stalled server adds at most half a second to a response before the proxy fails open.
+ */
+export const DEFAULT_COMMIT_WAIT_MS = 500;
 
 /** How long a group commit gathers calls. */
 export interface GroupCommitOptions {
@@ -83,8 +101,8 @@ function kindOf(error: unknown): string {
   return typeof code === 'string' ? code : (error as Error | null)?.name ?? 'UnknownError';
 }
 
-/** Failures that retrying the same row cannot cure: the row itself is refused. */
-const PERMANENT = /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/;
+/** Failures that retrying the same row cannot cure: the row itself is refused (SQLite's codes, PostgreSQL's SQLSTATE classes 22 and 23). */
+const PERMANENT = /^(SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)|2[23][0-9A-Z]{3}$)/;
 
 function isPermanent(error: unknown): boolean {
   return PERMANENT.test(kindOf(error)) || error instanceof TypeError || error instanceof RangeError;
@@ -113,6 +131,9 @@ export class CallRecorder {
   readonly #groupCommit: boolean;
   readonly #maxDelayMs: number;
   readonly #maxCalls: number;
+  readonly #commitWaitMs: number;
+  /** Group commits of an asynchronous ledger under way, for `close()` to wait for. */
+  readonly #committing = new Set<Promise<void>>();
   /** Calls waiting for the group commit, with what resolves their `record()`. */
   #pending: Array<{ call: LlmCall; done: () => void }> = [];
   /** The group commit's timer, while calls wait for one with `maxDelayMs` > 0. */
@@ -122,12 +143,13 @@ export class CallRecorder {
     recorded: 0, failedWrites: 0, buffered: 0, dropped: 0, failuresByKind: {}, recordedEvents: 0, bufferedEvents: 0, droppedEvents: 0,
   };
 
-  constructor({ ledger, logger, bufferLimit = 10_000, retryIntervalMs = 1_000, groupCommit = false }: CallRecorderOptions) {
+  constructor({ ledger, logger, bufferLimit = 10_000, retryIntervalMs = 1_000, groupCommit = false, commitWaitMs = DEFAULT_COMMIT_WAIT_MS }: CallRecorderOptions) {
     this.#ledger = ledger;
     this.#logger = logger;
     this.#bufferLimit = bufferLimit;
     this.#retryIntervalMs = retryIntervalMs;
-    this.#groupCommit = groupCommit !== false && typeof ledger.recordCallsSync === 'function';
+    this.#groupCommit = groupCommit !== false && (typeof ledger.recordCallsSync === 'function' || this.#async());
+    this.#commitWaitMs = Math.max(0, commitWaitMs);
     const { maxDelayMs = 0, maxCalls = 1_000 } = typeof groupCommit === 'object' ? groupCommit : {};
     this.#maxDelayMs = Math.max(0, maxDelayMs);
     this.#maxCalls = Math.max(1, Math.trunc(maxCalls));
@@ -190,6 +212,12 @@ export class CallRecorder {
     this.#notify(call);
   }
 
+  /** The ledger commits asynchronously (PostgreSQL): it has a `recordBatch` and no synchronous one. */
+  #async(): boolean {
+    return typeof this.#ledger.recordBatch === 'function' && typeof this.#ledger.recordBatchSync !== 'function'
+      && typeof this.#ledger.recordCallsSync !== 'function';
+  }
+
   /** Rows wait for retry: the ledger is failing, and writes do not wait for its lock. */
   #degraded(): boolean {
     return this.#buffer.length > 0 || this.#bufferedEvents.length > 0;
@@ -240,6 +268,12 @@ export class CallRecorder {
     this.#pending = [];
     this.#pendingEvents = [];
     const wait = !this.#degraded();
+    if (this.#async()) {
+      const committed = this.#commitAsync(batch, eventBatch, wait);
+      this.#committing.add(committed);
+      void committed.finally(() => this.#committing.delete(committed));
+      return;
+    }
     const events = eventBatch.flatMap((entry) => entry.events);
     let eventsOutcome: EventsOutcome = 'written';
     try {
@@ -268,6 +302,56 @@ export class CallRecorder {
       return;
     }
     for (const { done } of eventBatch) done(eventsOutcome);
+  }
+
+  /**
+   * The group commit on an asynchronous ledger: one `recordBatch`, waited for at most
+   * `commitWaitMs`. Past that, or on a failure, the rows go to the retry buffer; on a row refused
+   * for itself, each call is written again on its own so that only it is dropped. Then the
+   * `record()`s resolve: never later than the wait.
+   */
+  async #commitAsync(batch: Array<{ call: LlmCall; done: () => void }>,
+    eventBatch: Array<{ events: CprEvent[]; done: (outcome: EventsOutcome) => void }>, wait: boolean): Promise<void> {
+    const calls = batch.map((entry) => entry.call);
+    const events = eventBatch.flatMap((entry) => entry.events);
+    let eventsOutcome: EventsOutcome = 'written';
+    const error = await this.#bounded(this.#ledger.recordBatch!({ calls, events }, { wait }));
+    if (error === undefined) {
+      this.#stats.recorded += calls.length;
+      this.#stats.recordedEvents += events.length;
+    } else if (isPermanent(error) && calls.length + events.length > 1) {
+      for (const call of calls) {
+        const own = await this.#bounded(this.#ledger.recordBatch!({ calls: [call], events: [] }, { wait }));
+        if (own === undefined) this.#stats.recorded += 1;
+        else this.#failed(call, own);
+      }
+      if (events.length > 0) {
+        const own = await this.#bounded(this.#ledger.recordBatch!({ calls: [], events }, { wait }));
+        if (own === undefined) this.#stats.recordedEvents += events.length;
+        else eventsOutcome = this.#eventsFailed(events, own);
+      }
+    } else {
+      for (const call of calls) this.#failed(call, error);
+      if (events.length > 0) eventsOutcome = this.#eventsFailed(events, error);
+    }
+    for (const { done } of batch) done();
+    for (const { done } of eventBatch) done(eventsOutcome);
+  }
+
+  /** Waits for `write` at most `commitWaitMs`: `undefined` when it succeeded, else its error (or `COMMIT_WAIT_EXCEEDED`). */
+  async #bounded(write: Promise<void>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<unknown>((resolve) => {
+      timer = setTimeout(() => resolve(Object.assign(
+        new Error(`the ledger did not commit within ${this.#commitWaitMs} ms (--commit-wait-ms); the rows wait for retry`),
+        { code: 'COMMIT_WAIT_EXCEEDED' },
+      )), this.#commitWaitMs);
+    });
+    try {
+      return await Promise.race([write.then(() => undefined, (error: unknown) => error ?? new Error('ledger write failed')), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** After a group transaction failed: events alone again when a call row was refused (not their fault), else kept for retry. */
@@ -360,7 +444,8 @@ export class CallRecorder {
   flush({ wait = false }: { wait?: boolean } = {}): Promise<number> {
     this.#commitPending();
     // One flush at a time: two would write the same rows.
-    this.#flushing ??= this.#flushSlices(wait).finally(() => {
+    // An asynchronous ledger's group commits under way first: a report asked for after a flush sees their calls.
+    this.#flushing ??= Promise.all(this.#committing).then(() => this.#flushSlices(wait)).finally(() => {
       this.#flushing = undefined;
     });
     return this.#flushing;
@@ -399,6 +484,11 @@ export class CallRecorder {
 
   async #writeSlice(calls: LlmCall[], events: CprEvent[], wait: boolean): Promise<void> {
     if (this.#ledger.recordBatchSync) return this.#ledger.recordBatchSync({ calls, events }, { wait });
+    if (this.#async()) {
+      const error = await this.#bounded(this.#ledger.recordBatch!({ calls, events }, { wait }));
+      if (error !== undefined) throw error;
+      return;
+    }
     if (calls.length > 0 && this.#ledger.recordCallsSync) this.#ledger.recordCallsSync(calls, { wait });
     else for (const call of calls) await this.#write(call, wait);
     if (events.length > 0) await this.#writeEvents(events, wait);
@@ -455,6 +545,7 @@ export class CallRecorder {
     this.#commitPending();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    await Promise.all(this.#committing);
     await this.#flushing;
     await this.flush({ wait: true });
     if (this.#timer) clearTimeout(this.#timer);

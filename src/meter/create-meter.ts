@@ -6,6 +6,10 @@ import { costTracking, type CostTrackingOptions } from '../express/cost-tracking
 import { CallRecorder } from '../ledger/call-recorder.js';
 import { startBackgroundCheckpoints } from '../ledger/sqlite/background-checkpoints.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { isPostgresUrl } from '../ledger/describe-db.js';
+import type { Ledger } from '../ledger/open-ledger.js';
+import { PostgresLedger } from '../ledger/postgres/postgres-ledger.js';
+import { LedgerError } from '../errors.js';
 import { createLogger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile, parsePriceFile } from '../pricing/price-file.js';
@@ -51,7 +55,10 @@ export interface Meter {
   linkTicket(input: { ticketId: string; conversationId?: string } & EventMeta): Promise<EventsAnswer>;
   /** The settings in force, resolved from options, environment and defaults; `humanHourlyRate` when one was given (it is stored in the ledger). */
   readonly config: { readonly db: string; readonly humanHourlyRate: number | undefined };
+  /** The SQLite ledger; throws a `LedgerError` when the ledger is PostgreSQL (see `store`). */
   readonly ledger: SqliteLedger;
+  /** The ledger, SQLite or PostgreSQL, through the one contract. */
+  readonly store: Ledger;
   readonly recorder: CallRecorder;
   readonly prices: PriceBook;
   /** Flushes pending rows and closes the ledger. */
@@ -70,8 +77,10 @@ export interface Meter {
 export function createMeter(options: MeterOptions = {}): Meter {
   const env = options.env ?? process.env;
   const config = resolveServeConfig(
-    { db: options.db, prices: typeof options.prices === 'string' ? options.prices : undefined, humanHourlyRate: options.humanHourlyRate },
-    { CPR_DB: env.CPR_DB, CPR_PRICES: env.CPR_PRICES, CPR_HUMAN_HOURLY_RATE: env.CPR_HUMAN_HOURLY_RATE },
+    { db: options.db, prices: typeof options.prices === 'string' ? options.prices : undefined, humanHourlyRate: options.humanHourlyRate,
+      dbPoolSize: options.dbPoolSize, commitWaitMs: options.commitWaitMs },
+    { CPR_DB: env.CPR_DB, CPR_PRICES: env.CPR_PRICES, CPR_HUMAN_HOURLY_RATE: env.CPR_HUMAN_HOURLY_RATE,
+      CPR_DB_POOL_SIZE: env.CPR_DB_POOL_SIZE, CPR_COMMIT_WAIT_MS: env.CPR_COMMIT_WAIT_MS },
   );
   const { commitDelayMs = 100 } = options;
   if (!Number.isFinite(commitDelayMs) || commitDelayMs < 0) {
@@ -81,14 +90,21 @@ export function createMeter(options: MeterOptions = {}): Meter {
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const overrides = typeof options.prices === 'object' ? parsePriceFile(options.prices, 'prices') : config.prices ? loadPriceFile(config.prices) : undefined;
   const prices = new PriceBook({ overrides, logger });
-  const ledger = openSqliteLedger({ path: config.db });
+  // A PostgreSQL ledger connects (and migrates) on first use: createMeter stays synchronous, and
+  // an application started while the server is down records its calls once it is back.
+  const sqlite = isPostgresUrl(config.db) ? undefined : openSqliteLedger({ path: config.db });
+  const ledger: Ledger = sqlite ?? new PostgresLedger({ url: config.db, poolSize: config.dbPoolSize, logger });
   // The rate belongs to the ledger (since always when it has none, from now when it differs), so
   // that `cpr-meter report` and `serve` on the same file use it too.
-  if (config.humanHourlyRate !== undefined) ledger.adoptSettingSync({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() });
+  const rate = config.humanHourlyRate === undefined ? undefined : { name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() } as const;
+  if (sqlite !== undefined && rate !== undefined) sqlite.adoptSettingSync(rate);
+  // PostgreSQL: reports wait for it; a server not reached leaves the ledger's rate as it is, said once.
+  const adopting = sqlite !== undefined || rate === undefined ? Promise.resolve() : ledger.adoptSetting(rate).then(() => {}, (error: unknown) =>
+    logger.warn('the human hourly rate could not be stored in the ledger; its rates stand', { error: (error as Error).message }));
   // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never in the application's turns.
-  const checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ledger.db, path: config.db, logger });
+  const checkpoints = sqlite === undefined || config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: sqlite.db, path: config.db, logger });
   // Calls made one after another share a transaction: a commit per call would cost more than all the rest of recording.
-  const recorder = new CallRecorder({ ledger, logger, groupCommit: { maxDelayMs: commitDelayMs } });
+  const recorder = new CallRecorder({ ledger, logger, groupCommit: { maxDelayMs: commitDelayMs }, commitWaitMs: config.commitWaitMs });
   recorder.onCall(createCallTelemetry());
   const linker = new AttributionLinker({ sink: recorder });
 
@@ -126,11 +142,16 @@ export function createMeter(options: MeterOptions = {}): Meter {
 
   return {
     config: { db: config.db, humanHourlyRate: config.humanHourlyRate },
-    ledger, recorder, prices,
+    get ledger(): SqliteLedger {
+      if (sqlite === undefined) throw new LedgerError(`The ledger at ${ledger.description} is PostgreSQL: use \`store\`.`, { path: ledger.description });
+      return sqlite;
+    },
+    store: ledger, recorder, prices,
     record: (events) => record(events),
     report: async (reportOptions = {}) => {
       // The calls answered so far, still waiting for their group commit, are in the report.
       await writeAnswered();
+      await adopting;
       return buildReport(ledger, { options: reportOptions, now });
     },
     middleware: (middlewareOptions = {}) =>

@@ -6,8 +6,12 @@ import type { PriceFile } from '../pricing/types.js';
  * then the default — the same variables as `cpr-meter serve`, so both share one ledger.
  */
 export interface MeterOptions {
-  /** Ledger file. Env `CPR_DB`. Default `./cpr-meter.db`. */
+  /** Ledger: a SQLite file, or a `postgres://` URL shared with a fleet. Env `CPR_DB`. Default `./cpr-meter.db`. */
   db?: string;
+  /** PostgreSQL ledger: connections in the pool. Env `CPR_DB_POOL_SIZE`. Default 10. */
+  dbPoolSize?: number;
+  /** PostgreSQL ledger: the longest a call's row waits for its commit before it goes to the retry buffer, ms. Env `CPR_COMMIT_WAIT_MS`. Default 500. */
+  commitWaitMs?: number;
   /** Price overrides: a JSON file path, or the same object as the file. Env `CPR_PRICES`. Default: bundled prices only. */
   prices?: string | PriceFile;
   /**

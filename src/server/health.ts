@@ -11,10 +11,14 @@ import type { UpstreamHealth } from '../proxy/upstream-health.js';
  * (`"file_replaced"`) under the running server (LLM calls still go through: the proxy fails open).
  * `upstreams` gives each upstream's state as the proxied calls found it; an unreachable one makes
  * the status `degraded` but keeps the 200: the proxy itself is sound, and restarting it (what a
- * 503 tells an orchestrator) would not bring the upstream back.
+ * 503 tells an orchestrator) would not bring the upstream back. The same holds for a PostgreSQL
+ * ledger that does not answer (`"ledger": "unreachable"`): `degraded` with a 200, since every
+ * replica of the fleet shares that server, a 503 would take them all out of rotation (or restart
+ * them) while they still serve LLM calls, and none of that brings PostgreSQL back; their rows
+ * wait in the retry buffer and are written once it answers.
  */
 export function healthHandler({ ledger, recorder, upstreams }: {
-  ledger: CallLedger & { fileStatus?: () => LedgerFileStatus };
+  ledger: CallLedger & { fileStatus?: () => LedgerFileStatus; kind?: string };
   recorder: CallRecorder;
   upstreams?: UpstreamHealth;
 }) {
@@ -33,7 +37,8 @@ export function healthHandler({ ledger, recorder, upstreams }: {
     const upstreamsDown = upstreams?.anyUnreachable() === true;
     const status = ledgerState === 'ok' && recorder.health() === 'ok' && !upstreamsDown ? 'ok' : 'degraded';
     const body = JSON.stringify({ status, ledger: ledgerState, ledgerError, recorder: stats, upstreams: upstreams?.snapshot() });
-    res.writeHead(ledgerState === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    const failOpen = ledgerState === 'unreachable' && ledger.kind === 'postgres';
+    res.writeHead(ledgerState === 'ok' || failOpen ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(body);
   };
 }

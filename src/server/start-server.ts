@@ -12,6 +12,9 @@ import { startEventThread, type EventThread } from '../ledger/sqlite/event-threa
 import { BodyMemory } from './body-memory.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
 import { openSqliteLedger, type SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import { describeDb, isPostgresUrl } from '../ledger/describe-db.js';
+import type { Ledger } from '../ledger/open-ledger.js';
+import { openPostgresLedger, PostgresLedger } from '../ledger/postgres/postgres-ledger.js';
 import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { PriceBook } from '../pricing/price-book.js';
@@ -54,8 +57,13 @@ export interface CprServer {
   port: number;
   config: ServeConfig;
   server: Server;
-  /** The ledger. While `serve` runs degraded because it could not open it (a full or read-only volume), reading it throws a `LedgerError`. */
+  /**
+   * The SQLite ledger. While `serve` runs degraded because it could not open it (a full or
+   * read-only volume), or when the ledger is PostgreSQL (see `store`), reading it throws a `LedgerError`.
+   */
   ledger: SqliteLedger;
+  /** The ledger, SQLite or PostgreSQL, through the one contract; throws as `ledger` does while a SQLite file is not open. */
+  store: Ledger;
   recorder: CallRecorder;
   prices: PriceBook;
   /** The helpdesk webhook connectors; `undefined` when no helpdesk is configured. */
@@ -95,8 +103,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   for (const warning of upstreamUrlWarnings(config)) logger.warn(warning.message, { option: warning.option, url: warning.url });
   const overrides = mergeOverrides(config.prices ? loadPriceFile(config.prices) : undefined, options.priceOverrides);
   const prices = new PriceBook({ overrides, logger });
-  const ledgerCreated = config.db !== ':memory:' && !existsSync(config.db);
-  if (!ledgerCreated && config.db !== ':memory:') {
+  const postgres = isPostgresUrl(config.db);
+  // A SQLite file (not `:memory:`): the threads, checkpoints and file checks are for those.
+  const sqliteFile = !postgres && config.db !== ':memory:';
+  const ledgerCreated = sqliteFile && !existsSync(config.db);
+  if (!ledgerCreated && sqliteFile) {
     try {
       checkLedgerFile(config.db);
     } catch (error) {
@@ -112,8 +123,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
     // WAL checkpoints (a copy and two fsyncs) run on a worker thread, never between two requests.
     checkpoints = config.db === ':memory:' ? undefined : startBackgroundCheckpoints({ db: ready.db, path: config.db, logger });
   };
-  let ledger: SqliteLedger | DeferredLedger;
-  try {
+  let ledger: SqliteLedger | DeferredLedger | PostgresLedger;
+  if (postgres) ledger = await openServedPostgres(config, logger);
+  else try {
     ledger = open();
     opened(ledger);
   } catch (error) {
@@ -131,18 +143,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
       { db: config.db, error: (error as Error).message });
   }
   const deferred = ledger instanceof DeferredLedger ? ledger : undefined;
-  const sqlite = ledger instanceof DeferredLedger ? undefined : ledger;
+  const pgLedger = ledger instanceof PostgresLedger ? ledger : undefined;
+  const sqlite = ledger instanceof DeferredLedger || ledger instanceof PostgresLedger ? undefined : ledger;
   const now = options.now ?? Date.now;
   if (config.humanHourlyRate !== undefined) {
     // The rate belongs to the ledger, so that `cpr-meter report` on the same file uses it too.
     // (A ledger that cannot be opened now keeps the rate it has: the start line says degraded.)
-    const adopted = sqlite?.adoptSettingSync({ name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() }) ?? null;
+    const rate = { name: 'human-hourly-rate', value: config.humanHourlyRate, now: now() } as const;
+    const adopted = sqlite?.adoptSettingSync(rate) ?? await pgLedger?.adoptSetting(rate).catch(() => null) ?? null;
     if (adopted !== null) logger.info('the ledger\'s human hourly rate is set', { usdPerHour: adopted.value,
       from: adopted.effectiveFrom === null ? 'always' : new Date(adopted.effectiveFrom).toISOString() });
   }
   // Calls that finish in the same turn of the event loop share one SQLite transaction: under
   // concurrent load a commit per call would cost more than all the rest of the proxy's work.
-  const recorder = new CallRecorder({ ledger, logger, groupCommit: true });
+  const recorder = new CallRecorder({ ledger, logger, groupCommit: true, commitWaitMs: config.commitWaitMs });
   // Spans and metrics go through @opentelemetry/api: an embedding application's own SDK gets
   // them too; with no SDK registered they cost next to nothing.
   recorder.onCall(createCallTelemetry({ serverAddress: serverAddressOf(config) }));
@@ -172,19 +186,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   // Reports are read, and event batches parsed and stored, on threads of their own: the proxy's
   // thread never waits for either. Their connections may wait longer for a lock than the proxy's.
   const threadBusyTimeoutMs = Math.max(config.busyTimeoutMs, 5_000);
-  const reports = config.db === ':memory:' ? undefined : startReportThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
-  const events = config.db === ':memory:' ? undefined : startEventThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  // (PostgreSQL computes reports in the server, and its writes never hold the event loop: no threads.)
+  const reports = !sqliteFile ? undefined : startReportThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
+  const events = !sqliteFile ? undefined : startEventThread({ path: config.db, busyTimeoutMs: threadBusyTimeoutMs, logger });
   const apiLedger: TicketLedger = reports === undefined || events === undefined ? ledger
     : { recordEvents: (batch) => events.recordEvents(batch), reportInput: (options) => reports.reportInput(options) };
   // Webhook deliveries are stored on the proxy's connection without ever waiting for its lock
   // (they are buffered instead). A ledger that could not be opened at start leaves them off.
-  const webhooks = helpdesks === undefined ? undefined : sqlite === undefined ? disabledWebhooks(logger)
+  const webhooks = helpdesks === undefined ? undefined : sqlite === undefined ? disabledWebhooks(logger, pgLedger !== undefined)
     : createHelpdeskWebhooks({ settings: helpdesks, db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now,
       bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
   if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
   // The dashboard's ticket pages and timelines are read on the report thread too. Human work is
   // priced at the ledger's rates (serve's --human-hourly-rate was written to them above).
-  const explorer = reports ?? (sqlite === undefined ? undefined : createSqliteTicketExplorer(sqlite.db));
+  const explorer = reports ?? pgLedger ?? (sqlite === undefined ? undefined : createSqliteTicketExplorer(sqlite.db));
   api.use('/api', createApiRouter({ ledger: apiLedger, adminToken: config.adminToken,
     humanBaselineCprUsd: config.humanBaselineCprUsd, now,
     maxBodyBytes: config.maxBodyBytes, events, bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs, explorer }));
@@ -235,17 +250,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info('cpr-meter listening', {
-    url: `http://${host}:${port}`, db: config.db, ledger: ledgerCreated ? 'created' : 'existing',
+    url: `http://${host}:${port}`, db: describeDb(config.db), ledger: postgres ? 'postgres' : ledgerCreated ? 'created' : 'existing',
     upstream: config.upstream, anthropicUpstream: config.anthropicUpstream,
   });
 
+  const sqliteLedger = (): SqliteLedger => {
+    if (pgLedger !== undefined) throw new LedgerError(`The ledger at ${pgLedger.description} is PostgreSQL: use \`store\`.`, { path: pgLedger.description });
+    const current = sqlite ?? deferred?.opened;
+    if (current === undefined) throw new LedgerError(`The ledger at ${config.db} is not open (see /healthz).`, { path: config.db });
+    return current;
+  };
   return {
     url: `http://${host}:${port}`,
     port, config, server, recorder, prices, events, bodyMemory, webhooks,
     get ledger(): SqliteLedger {
-      const current = sqlite ?? deferred?.opened;
-      if (current === undefined) throw new LedgerError(`The ledger at ${config.db} is not open (see /healthz).`, { path: config.db });
-      return current;
+      return sqliteLedger();
+    },
+    get store(): Ledger {
+      return pgLedger ?? sqliteLedger();
     },
     async close({ graceMs = config.shutdownGraceMs } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -285,8 +307,26 @@ function mergeOverrides(file: PriceFile | undefined, object: PriceFile | undefin
   return { models: { ...file?.models, ...(object ? parsePriceFile(object, 'priceOverrides').models : {}) } };
 }
 
-/** Helpdesk webhooks when the ledger could not be opened at start: none, and one log line that says so. */
-function disabledWebhooks(logger: Logger): undefined {
+/**
+ * Opens the PostgreSQL ledger `serve` writes to. A server that cannot be reached does not stop
+ * `serve`: it starts degraded, as with a SQLite file it cannot open, and the ledger connects
+ * (and migrates) on the first write that finds the server back.
+ */
+async function openServedPostgres(config: ServeConfig, logger: Logger): Promise<PostgresLedger> {
+  const ledger = await openPostgresLedger({ url: config.db, poolSize: config.dbPoolSize, lazy: true, logger });
+  await ledger.ready().catch((error: unknown) => logger.error(
+    'cannot reach the PostgreSQL ledger: serving LLM calls in degraded mode, their rows kept for retry (see /healthz)',
+    { db: ledger.description, error: (error as Error).message }));
+  return ledger;
+}
+
+/** Helpdesk webhooks when the ledger could not be opened at start, or is PostgreSQL: none, and one log line that says so. */
+function disabledWebhooks(logger: Logger, postgres = false): undefined {
+  if (postgres) {
+    logger.error('helpdesk webhooks are off: in this version they store their deliveries in a SQLite ledger only; '
+      + 'run the webhook endpoints on a serve with a SQLite ledger, or import helpdesk events with `cpr-meter ingest`');
+    return undefined;
+  }
   logger.error('helpdesk webhooks are off until a restart: the ledger could not be opened at start (see /healthz); '
     + 'the helpdesks retry their deliveries');
   return undefined;

@@ -42,6 +42,16 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/sqlite/ticket-page.ts': ['ROW_COLUMNS', 'KEPT_IN_WINDOW', 'where', 'ORDER_SQL[order]'],
   // A ticket's timeline: the constant conversation map, column lists and the work-rate fragment.
   'src/ledger/sqlite/ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_HOURLY_RATE'],
+  // PostgreSQL: column names, and one `$n::type[]` per column, from a constant list.
+  'src/ledger/postgres/call-rows.ts': ["COLUMNS.map(([name]) => name).join(', ')", "COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')"],
+  // The facts SQL of PostgreSQL, built as SQLite's from constant fragments; `restricted` (a
+  // boolean) only chooses between them; the restrictions themselves are array parameters.
+  'src/ledger/postgres/pg-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'CALL_GROUP_BY', 'PG_MODEL', 'PG_SPEND_COLUMNS',
+    'PG_WORK_HOURLY_RATE', 'calls', 'conversations', 'events', 'links', 'tickets', 'folded'],
+  'src/ledger/postgres/pg-report-input.ts': ['PG_MODEL', 'PG_SPEND_COLUMNS'],
+  'src/ledger/postgres/pg-ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_RATE'],
+  // The isolation level, typed as the union of two constant names.
+  'src/ledger/postgres/postgres-ledger.ts': ['isolation'],
   // `table` is typed 'llm_calls' | 'events'; the timeout as above.
   'src/ledger/sqlite/backup.ts': ['table', 'Math.max(0, Math.trunc(busyTimeoutMs))'],
 };

@@ -9,6 +9,7 @@ import { valueToAdopt, type LedgerSetting, type SettingName } from '../settings.
 import type { Ledger, LedgerBatch, LedgerPruneOptions, LedgerPruneResult, LedgerStatus } from '../open-ledger.js';
 import type { Logger } from '../../logging/logger.js';
 import { describeDb } from '../describe-db.js';
+import { LedgerError } from '../../errors.js';
 import { createPgPool, pgCodeOf, toLedgerError } from './pg-pool.js';
 import { applyPgMigrations } from './apply-pg-migrations.js';
 import { pgMigrations } from './migrations/index.js';
@@ -33,6 +34,9 @@ export interface PostgresLedgerOptions {
   /** Attempts to connect and migrate, while it cannot, are at least this far apart, ms. Default 1,000. */
   retryMs?: number;
 }
+
+/** The longest `/healthz` waits for PostgreSQL to answer, ms. */
+const PING_TIMEOUT_MS = 1_000;
 
 /** Connections given an 'error' listener already (once each: the pool hands the same ones out again). */
 const CHECKED_OUT = new WeakSet<pg.PoolClient>();
@@ -120,7 +124,8 @@ export class PostgresLedger implements Ledger {
   }
 
   /** Runs `work` in one transaction on one connection of the pool; a failure rolls it back and rejects with a `LedgerError`. */
-  async transaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>, { isolation = 'READ COMMITTED' } = {}): Promise<T> {
+  async transaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>,
+    { isolation = 'READ COMMITTED' }: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' } = {}): Promise<T> {
     await this.ready();
     let client: pg.PoolClient;
     try {
@@ -226,8 +231,18 @@ export class PostgresLedger implements Ledger {
     return prunePgCalls(this, options);
   }
 
+  /** Resolves when the server answers `SELECT 1`; rejects after {@link PING_TIMEOUT_MS} at most (a server that drops packets answers nothing). */
   async ping(): Promise<void> {
-    await this.query('answering a ping', 'SELECT 1');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LedgerError(`PostgreSQL ledger ${this.description}: no answer within ${PING_TIMEOUT_MS} ms`,
+        { path: this.description, code: 'PG_PING_TIMEOUT' })), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.query('answering a ping', 'SELECT 1'), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async status(): Promise<LedgerStatus> {
