@@ -99,6 +99,7 @@ describe('a fleet of three serve processes on one PostgreSQL', () => {
     })();
 
     await sleep(PHASE_S.three * 1000);
+    const phase1 = [0, 1, 2].map((r) => [...via.values()].filter((v) => v === r).length);
     // kill -9 of the third replica, while calls are in flight through it (none on its way to it:
     // the calls sent to it before all reached the upstream; the ones after go to the others).
     const killedAt = await load.between(async () => {
@@ -163,7 +164,7 @@ describe('a fleet of three serve processes on one PostgreSQL', () => {
 
     console.log(`fleet soak: ${requests.length} requests reached the upstream (${[0, 1, 2, 3].map((r) => [...via.values()].filter((v) => v === r).length).join(' / ')} `
       + `through replicas 1 / 2 / 3, killed / 3 restarted), PostgreSQL down ${PHASE_S.down} s from ${new Date(stoppedAt).toISOString().slice(11, 19)}; ${rows.length} rows; ${died.length} in flight through the killed replica (${died.filter((id) => rowsById.has(id)).length} of them with a row); `
-      + `lost ${lost.length}, doubled ${doubled.length}, rows without a request ${orphans.length}, wrong status ${wrongStatus.length}; `
+      + `(phase 1: ${phase1.join(' / ')}) lost ${lost.length}, doubled ${doubled.length}, rows without a request ${orphans.length}, wrong status ${wrongStatus.length}; `
       + `events: ${eventsAccepted} accepted of ${eventsPosted} posted, ${eventsStored} stored`);
 
     expect(surprises).toEqual([]);
