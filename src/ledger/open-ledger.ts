@@ -60,9 +60,10 @@ export interface Ledger extends CallLedger, TicketLedger, SettingsLedger, Ticket
   /** The `db` it was opened on, for messages: a path, or a URL with its password replaced by `***`. */
   readonly description: string;
   /**
-   * Stores calls and the events written on their behalf in one transaction, all or none. A call
-   * id or event id stored already is skipped, so a retry of a batch that was in fact committed
-   * doubles nothing. `wait: false` fails at once rather than wait for a lock (SQLite) or a
+   * Stores calls and the events written on their behalf in one transaction, all or none. An
+   * event id stored already is skipped; so is a call id on PostgreSQL, where a commit whose answer
+   * was lost with the connection may have happened (SQLite, whose commit is never in doubt,
+   * refuses it as a constraint). A retry of a batch that was in fact committed doubles nothing. `wait: false` fails at once rather than wait for a lock (SQLite) or a
    * connection (PostgreSQL), for rows already waiting for retry. Rejects with an error whose
    * `code` names the kind of failure (`SQLITE_BUSY`, `ECONNREFUSED`, `57P01`...).
    */

@@ -1,15 +1,10 @@
-import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
-import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { pruneCalls } from '../../src/ledger/sqlite/prune.js';
-import { writeSetting } from '../../src/ledger/sqlite/settings-store.js';
-import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
-import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
+import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { computeReport } from '../../src/reports/compute-report.js';
 import type { GroupBy, ReportInput } from '../../src/reports/types.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
-import { insertCalls, openMigrated, openTestDb } from '../support/open-test-db.js';
+import { LEDGER_STORES, useLedgerStore, type StoreUnderTest } from '../support/ledger-stores.js';
 
 /**
  * The ledger keeps tickets' facts between reports, classified (report-cache.ts), and recomputes
@@ -17,10 +12,13 @@ import { insertCalls, openMigrated, openTestDb } from '../support/open-test-db.j
  * time, conversations relinked, calls pruned or repriced, the ledger's hourly rate changed,
  * another connection reporting too), a
  * report must be exactly the report of every ticket computed from scratch: the same SQL run over
- * the whole ledger, each ticket classified by computeReport itself.
+ * the whole ledger, each ticket classified by computeReport itself. On both stores: on
+ * PostgreSQL, the three connections are three replicas, one of which never folds.
  */
 
 const RUNS = Number(process.env.CPR_PROPERTY_RUNS ?? 150);
+/** PostgreSQL answers each step over a socket: fewer histories, the same property. */
+const PG_RUNS = Number(process.env.CPR_PROPERTY_RUNS ?? 40);
 const T = Date.UTC(2026, 9, 10);
 const HOUR = 3_600_000;
 const TICKETS = ['T1', 'T2', 'T3'];
@@ -81,50 +79,50 @@ function rounded(value: unknown): unknown {
 }
 
 /** The report of `input`, and the report of the same window with every ticket computed from scratch (at the same rate, if it had its own). */
-function reports(db: Database, input: ReportInput, { groupBy, rate }: { groupBy: GroupBy | undefined; rate: number | undefined }) {
-  const tickets = foldTicketFacts(db, { window: input.window, humanHourlyRate: rate });
+async function reports(store: StoreUnderTest, input: ReportInput, { groupBy, rate }: { groupBy: GroupBy | undefined; rate: number | undefined }) {
+  const tickets = await store.foldTicketFacts({ window: input.window, humanHourlyRate: rate });
   const scratch: ReportInput = { ...input, tickets, ticketClasses: undefined, ticketClassModels: undefined };
   return { actual: rounded(computeReport(input, { groupBy })), expected: rounded(computeReport(scratch, { groupBy })) };
 }
 
-describe('the report cache', () => {
+describe.each(LEDGER_STORES)('the report cache on $kind', (factory) => {
+  const store = useLedgerStore(factory);
   it('gives, after any history, what computing from scratch gives', async () => {
     let runs = 0;
+    const s = store.current;
+    // Two more connections to the same ledger: one whose reports keep tickets the first one then
+    // reads, and a reader, which keeps nothing and folds what changed every time.
+    const connections: Ledger[] = [s.ledger, await s.openAnother(), await s.openReader()];
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
-      const t = openTestDb();
-      // Two more connections to the same file: one whose reports keep tickets the first one then
-      // reads, and a read-only one, which keeps nothing and folds what changed every time.
-      const other = openMigrated(t.path);
-      const readOnly = new BetterSqlite3(t.path, { readonly: true });
-      const connections = [t.db, other, readOnly];
+      await s.reset();
       runs += 1;
-      try {
+      {
         let callId = 0;
         for (const step of ops) {
           switch (step.op) {
             case 'call':
-              insertCalls(t.db, [{ id: `${runs}-${(callId += 1)}`, startedAt: step.at, conversationId: step.conversationId,
+              await s.insertCalls([{ id: `${runs}-${(callId += 1)}`, startedAt: step.at, conversationId: step.conversationId,
                 ticketId: step.ticketId, costUsd: step.costUsd, responseModel: step.model, usage: { inputTokens: 10, outputTokens: 5 } }]);
               break;
             case 'event': {
               const validated = validateEvents([step.event], { now: () => T });
               if (!validated.ok) throw new Error(validated.error.message);
-              insertEvents(t.db, validated.events);
+              await s.ledger.recordEvents(validated.events);
               break;
             }
             case 'prune':
-              await pruneCalls({ db: t.db, before: step.before, pauseMs: 0 });
+              await s.ledger.pruneCalls({ before: step.before, pauseMs: 0 });
               break;
             case 'rate':
-              writeSetting(t.db, { name: 'human-hourly-rate', effectiveFrom: step.from, value: step.value, setAt: T });
+              await s.ledger.writeSetting({ name: 'human-hourly-rate', effectiveFrom: step.from, value: step.value, setAt: T });
               break;
             case 'reprice':
-              t.db.prepare('UPDATE llm_calls SET cost_usd = cost_usd * ?').run(step.factor);
+              await s.execute('UPDATE llm_calls SET cost_usd = cost_usd * $1', [step.factor]);
               break;
             case 'report': {
               const window = { from: step.from, to: step.to };
-              const input = loadReportInput(connections[step.connection]!, { window, humanHourlyRate: step.rate, groupBy: step.groupBy });
-              const { actual, expected } = reports(t.db, input, { groupBy: step.groupBy, rate: step.rate });
+              const input = await connections[step.connection]!.reportInput({ window, humanHourlyRate: step.rate, groupBy: step.groupBy });
+              const { actual, expected } = await reports(s, input, { groupBy: step.groupBy, rate: step.rate });
               expect(actual).toEqual(expected);
               break;
             }
@@ -132,17 +130,13 @@ describe('the report cache', () => {
         }
         // And a report of everything, at the end.
         const window = { from: T - 24 * HOUR, to: T + 24 * HOUR };
-        const { actual, expected } = reports(t.db, loadReportInput(t.db, { window }), { groupBy: 'category', rate: undefined });
+        const { actual, expected } = await reports(s, await s.ledger.reportInput({ window }), { groupBy: 'category', rate: undefined });
         expect(actual).toEqual(expected);
-        const byCustomer = reports(t.db, loadReportInput(t.db, { window, humanHourlyRate: 40, groupBy: 'customer' }),
+        const byCustomer = await reports(s, await s.ledger.reportInput({ window, humanHourlyRate: 40, groupBy: 'customer' }),
           { groupBy: 'customer', rate: 40 });
         expect(byCustomer.actual).toEqual(byCustomer.expected);
-      } finally {
-        readOnly.close();
-        other.close();
-        t.cleanup();
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: factory.kind === 'sqlite' ? RUNS : PG_RUNS });
     // 150 histories take 3 to 4 s of CPU; on two cores shared with other work, several times that.
   }, 120_000);
 });

@@ -31,6 +31,7 @@ import { insertCalls } from '../support/open-test-db.js';
 import type { TestCall } from '../support/open-test-db.js';
 import { insertEvents } from '../../src/ledger/sqlite/ticket-store.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
+import type { CprEvent } from '../../src/tickets/types.js';
 
 /** `2026-10-DD HH:MM` UTC, in ms; `month` 8 = September, 10 = November, 11 = December (0-based). */
 export const at = (day: number, hour = 0, minute = 0, month = 9): number => Date.UTC(2026, month, day, hour, minute);
@@ -121,4 +122,12 @@ export function loadScenario(db: Database): void {
   if (!result.ok) throw new Error(result.error.message);
   insertEvents(db, result.events);
   insertCalls(db, SCENARIO_CALLS);
+}
+
+/** {@link loadScenario} into a store of either kind, through the ledger's contract (calls as the proxy would write them). */
+export async function loadScenarioInto(store: { ledger: { recordEvents: (events: CprEvent[]) => Promise<unknown> }; insertCalls: (calls: readonly TestCall[]) => Promise<void> }): Promise<void> {
+  const result = validateEvents(SCENARIO_EVENTS, { now: () => at(31, 23) });
+  if (!result.ok) throw new Error(result.error.message);
+  await store.ledger.recordEvents(result.events);
+  await store.insertCalls(SCENARIO_CALLS);
 }

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { foldTicketFacts } from '../../src/ledger/sqlite/report-cache.js';
-import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
-import { writeSetting } from '../../src/ledger/sqlite/settings-store.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { validateEvents } from '../../src/tickets/validate-events.js';
 import { computeReport } from '../../src/reports/compute-report.js';
 import type { Report, ReportFigures } from '../../src/reports/types.js';
-import { openTestDb } from '../support/open-test-db.js';
-import type { TestDb } from '../support/open-test-db.js';
-import { HUMAN_HOURLY_RATE, SCENARIO_EVENTS, WINDOW, WINDOW_ISO, at, loadScenario } from './cpr-scenario-fixture.js';
+import { LEDGER_STORES, useLedgerStore } from '../support/ledger-stores.js';
+import { HUMAN_HOURLY_RATE, SCENARIO_EVENTS, WINDOW, WINDOW_ISO, at, loadScenarioInto } from './cpr-scenario-fixture.js';
 
 /**
  * The totals, computed by hand (see the table in cpr-scenario-fixture.ts).
@@ -83,17 +79,17 @@ function expectFigures(actual: ReportFigures, expected: Partial<ReportFigures>):
   }
 }
 
-describe('the hand-computed scenario', () => {
-  let t: TestDb;
+// The same scenario, the same figures, on both stores: SQLite and PostgreSQL.
+describe.each(LEDGER_STORES)('the hand-computed scenario on $kind', (factory) => {
+  const store = useLedgerStore(factory);
   let report: Report;
-  beforeEach(() => {
-    t = openTestDb();
-    loadScenario(t.db);
-    report = computeReport(loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), {});
+  beforeEach(async () => {
+    await store.current.reset();
+    await loadScenarioInto(store.current);
+    report = computeReport(await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), {});
   });
-  afterEach(() => t.cleanup());
 
-  it('computes every figure of the definitions table', () => {
+  it('computes every figure of the definitions table', async () => {
     expect(report.window).toEqual(WINDOW_ISO);
     expect(report.currency).toBe('USD');
     expect(report.humanBaselineSource).toBe('human-only');
@@ -103,7 +99,7 @@ describe('the hand-computed scenario', () => {
     expect(report.groups).toEqual([]);
   });
 
-  it('lists spend per response model, unknown cost as null', () => {
+  it('lists spend per response model, unknown cost as null', async () => {
     expect(report.models).toEqual([
       // C3 .40 + C4 .60 + C8b .30 + C9 .50 + C10 .70
       { model: 'gpt-4o', calls: 5, inputTokens: 5000, cachedInputTokens: 1000, outputTokens: 1500, reasoningTokens: 500, costUsd: 2.5, unpricedCalls: 0 },
@@ -113,8 +109,8 @@ describe('the hand-computed scenario', () => {
     ]);
   });
 
-  it('breaks down by category; groups plus unallocated add up to the totals', () => {
-    const grouped = computeReport(loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), { groupBy: 'category' });
+  it('breaks down by category; groups plus unallocated add up to the totals', async () => {
+    const grouped = computeReport(await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), { groupBy: 'category' });
     expect(grouped.groups.map((g) => g.key)).toEqual(['billing', 'returns', 'shipping', '(none)']);
     const [billing, returns, shipping, none] = grouped.groups;
     // billing: T1 T3 T6 T7 T9 T10. LLM 2.15 + 5 x .13 = 2.80; human 20 + 10 + 15 = 45;
@@ -167,8 +163,8 @@ describe('the hand-computed scenario', () => {
     expectFigures(grouped.totals, TOTALS);
   });
 
-  it('breaks down by customer, the kept tickets summed by customer in SQL', () => {
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+  it('breaks down by customer, the kept tickets summed by customer in SQL', async () => {
+    const input = await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
     // The first report (beforeEach) kept the tickets: this one reads most of them as classes.
     expect(input.ticketClasses?.length).toBeGreaterThan(0);
     expect(input.ticketClassesByCustomer).toBe(true);
@@ -219,19 +215,19 @@ describe('the hand-computed scenario', () => {
     expect(byCustomer.groups.reduce((s, g) => s + g.savingsUsd!, 0)).toBeCloseTo(114.83, 8);
     expectFigures(byCustomer.totals, TOTALS);
     // Read one by one (no kept classes), the same report.
-    const scratch = computeReport({ ...input, tickets: foldTicketFacts(t.db, input), ticketClasses: undefined, ticketClassModels: undefined },
+    const scratch = computeReport({ ...input, tickets: await store.current.foldTicketFacts(input), ticketClasses: undefined, ticketClassModels: undefined },
       { groupBy: 'customer' });
     expect(scratch.groups.map((g) => [g.key, g.tickets, g.totalCostUsd])).toEqual(byCustomer.groups.map((g) => [g.key, g.tickets, g.totalCostUsd]));
   });
 
-  it('refuses to group by customer classes that mix customers', () => {
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
+  it('refuses to group by customer classes that mix customers', async () => {
+    const input = await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
     expect(input.ticketClasses?.length).toBeGreaterThan(0);
     expect(() => computeReport(input, { groupBy: 'customer' })).toThrow(/grouping by customer needs ticket classes read by customer/);
   });
 
-  it('estimates savings against a configured baseline, for the totals and every group', () => {
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+  it('estimates savings against a configured baseline, for the totals and every group', async () => {
+    const input = await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
     const configured = computeReport(input, { groupBy: 'customer', humanBaselineCprUsd: 50 });
     expect(configured.humanBaselineSource).toBe('configured');
     expectFigures(configured.totals, {
@@ -248,11 +244,11 @@ describe('the hand-computed scenario', () => {
     expect(computeReport(input, { humanBaselineCprUsd: 0 }).totals.savingsUsd).toBeCloseTo(-461.17, 8);
   });
 
-  it("estimates savings against the ledger's human-baseline-cpr setting when no baseline is given", () => {
+  it("estimates savings against the ledger's human-baseline-cpr setting when no baseline is given", async () => {
     // 50 from Oct 1 (in effect at `to`, Nov 1), and 90 from Nov 2 on (after the window: not this report's).
-    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(1), value: 50, setAt: at(1) });
-    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
+    await store.current.ledger.writeSetting({ name: 'human-baseline-cpr', effectiveFrom: at(1), value: 50, setAt: at(1) });
+    await store.current.ledger.writeSetting({ name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE, groupBy: 'customer' });
     expect(input.humanBaselineCprUsd).toBe(50);
     const fromLedger = computeReport(input, { groupBy: 'customer' });
     expect(fromLedger.humanBaselineSource).toBe('ledger');
@@ -271,23 +267,23 @@ describe('the hand-computed scenario', () => {
     expect(configured.humanBaselineSource).toBe('configured');
     expect(configured.totals.savingsUsd).toBeCloseTo(18.83, 8);
     // A report of a later window reads the value in effect at its end: 90 x 8 - 461.17 = 258.83.
-    const later = loadReportInput(t.db, { window: { from: WINDOW.from, to: at(3, 0, 0, 10) }, humanHourlyRate: HUMAN_HOURLY_RATE });
+    const later = await store.current.ledger.reportInput({ window: { from: WINDOW.from, to: at(3, 0, 0, 10) }, humanHourlyRate: HUMAN_HOURLY_RATE });
     expect(later.humanBaselineCprUsd).toBe(90);
   });
 
-  it('falls back to the human-only CPR when the ledger has no baseline in effect at the window\'s end', () => {
-    writeSetting(t.db, { name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
-    const input = loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
+  it('falls back to the human-only CPR when the ledger has no baseline in effect at the window\'s end', async () => {
+    await store.current.ledger.writeSetting({ name: 'human-baseline-cpr', effectiveFrom: at(2, 0, 0, 10), value: 90, setAt: at(1) });
+    const input = await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE });
     expect(input.humanBaselineCprUsd).toBeNull();
     const report = computeReport(input);
     expect(report.humanBaselineSource).toBe('human-only');
     expect(report.totals.savingsUsd).toBeCloseTo(114.83, 8); // 72 x 8 - 461.17
   });
 
-  it('keeps what finds no ticket unallocated, and gives null for every ratio over 0', () => {
+  it('keeps what finds no ticket unallocated, and gives null for every ratio over 0', async () => {
     // December: no ticket, the 1000 USD shared cost of December is all in the window.
     const december = computeReport(
-      loadReportInput(t.db, { window: { from: at(1, 0, 0, 11), to: at(1, 0, 0, 12) }, humanHourlyRate: 40 }), { groupBy: 'week' });
+      await store.current.ledger.reportInput({ window: { from: at(1, 0, 0, 11), to: at(1, 0, 0, 12) }, humanHourlyRate: 40 }), { groupBy: 'week' });
     expectFigures(december.totals, {
       tickets: 0, resolved: 0, fixedCostUsd: 1000, totalCostUsd: 1000, costPerResolutionUsd: null,
       aiJourneyCostPerResolutionUsd: null, naiveAiCostPerResolutionUsd: null, humanOnlyCostPerResolutionUsd: null,
@@ -301,11 +297,11 @@ describe('the hand-computed scenario', () => {
     expect(december.groups).toEqual([]);
   });
 
-  it('ignores a redelivered batch: every eventId is a duplicate', () => {
+  it('ignores a redelivered batch: every eventId is a duplicate', async () => {
     const result = validateEvents(SCENARIO_EVENTS, { now: () => at(31, 23) });
     if (!result.ok) throw new Error(result.error.message);
-    expect(insertEvents(t.db, result.events)).toEqual({ accepted: 0, duplicates: SCENARIO_EVENTS.length, conflicts: [] });
-    const again = computeReport(loadReportInput(t.db, { window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), {});
+    expect(await store.current.ledger.recordEvents(result.events)).toEqual({ accepted: 0, duplicates: SCENARIO_EVENTS.length, conflicts: [] });
+    const again = computeReport(await store.current.ledger.reportInput({ window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE }), {});
     expect(again).toEqual(report);
   });
 });

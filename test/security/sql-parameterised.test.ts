@@ -50,6 +50,12 @@ const REVIEWED: Record<string, string[]> = {
     'PG_WORK_HOURLY_RATE', 'calls', 'conversations', 'events', 'links', 'tickets', 'folded'],
   'src/ledger/postgres/pg-report-input.ts': ['PG_MODEL', 'PG_SPEND_COLUMNS'],
   'src/ledger/postgres/pg-ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_RATE'],
+  // The kept facts' fold: the constant "row not seen by the snapshot" predicate (the snapshot is a
+  // parameter), sums, and the kept-ticket filter (its window and tickets are parameters).
+  'src/ledger/postgres/pg-report-fold.ts': ['NEW_ROW', 'SUM_SPEND', 'SUM_HUMAN', 'KEPT_IN_WINDOW'],
+  // The ticket list: constant filters (their values and modes are parameters), the loaded-cost
+  // expression, and ORDER_SQL[...], chosen by the typed sort and order options.
+  'src/ledger/postgres/pg-ticket-explorer.ts': ['KEPT_PAGE_WHERE', 'LOADED', 'PAGE_SQL', 'ORDER_SQL[`${sort} ${order}`]'],
   // The isolation level, typed as the union of two constant names.
   'src/ledger/postgres/postgres-ledger.ts': ['isolation'],
   // `table` is typed 'llm_calls' | 'events'; the timeout as above.

@@ -6,6 +6,8 @@ import { factsRowToTicket, toModelSpend } from '../sqlite/ticket-facts-rows.js';
 import { readPgSettings } from './pg-settings.js';
 import { PG_MODEL, PG_SPEND_COLUMNS, pgTicketFactsSql } from './pg-facts-sql.js';
 import type { PostgresLedger } from './postgres-ledger.js';
+import { foldKeptFacts, readPgReportTickets } from './pg-report-fold.js';
+import { toLedgerError } from './pg-pool.js';
 
 const FULL_FACTS_SQL = pgTicketFactsSql({ restricted: false });
 
@@ -42,12 +44,18 @@ export async function foldPgTicketFacts(client: pg.ClientBase, { window, humanHo
  * What `computeReport` needs for one window, as of its end, read in ONE snapshot (a
  * `REPEATABLE READ` transaction): every row committed before it began, none after, whichever
  * replica wrote it and in whatever order the writers committed. The tickets are folded by the
- * SQL that is the SQLite ledger's, so that both stores give the same report.
+ * SQL that is the SQLite ledger's, so that both stores give the same report; most of them are
+ * read summed by class from the kept facts (see `pg-report-fold.ts`).
  */
-export async function loadPgReportInput(ledger: PostgresLedger, { window, humanHourlyRate, groupBy: _groupBy }: ReportInputOptions): Promise<ReportInput> {
+export async function loadPgReportInput(ledger: PostgresLedger, { window, humanHourlyRate, groupBy }: ReportInputOptions): Promise<ReportInput> {
   const override = humanHourlyRate ?? null;
+  // Kept facts first (by this replica, unless another one is folding now), then the report in one snapshot.
+  await ledger.ready();
+  if (ledger.folds) await foldKeptFacts(ledger.pool).catch((error: unknown) => {
+    throw toLedgerError(error, ledger.url, 'folding the report\'s kept facts');
+  });
   return ledger.transaction('reading a report', async (client) => {
-    const tickets = await foldPgTicketFacts(client, { window, humanHourlyRate: override });
+    const tickets = await readPgReportTickets(client, { window, humanHourlyRate: override, groupBy });
     const settings = await readPgSettings(client);
     const rates = hourlyRates(settings.filter((s) => s.name === 'human-hourly-rate'), { to: window.to, override });
     const humanBaselineCprUsd = settingAt(settings, 'human-baseline-cpr', window.to);
@@ -59,7 +67,7 @@ export async function loadPgReportInput(ledger: PostgresLedger, { window, humanH
       appliesTo: r[3] as FixedCost['appliesTo'], category: r[4] as string | null, note: r[5] as string | null,
     }));
     return { window: { from: window.from, to: window.to }, humanHourlyRate: rates.rates.at(-1)!.usdPerHour,
-      humanHourlyRates: rates, humanBaselineCprUsd, tickets, unattributed, fixedCosts, costMismatches };
+      humanHourlyRates: rates, humanBaselineCprUsd, ...tickets, unattributed, fixedCosts, costMismatches };
   }, { isolation: 'REPEATABLE READ' });
 }
 

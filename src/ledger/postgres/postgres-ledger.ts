@@ -33,6 +33,12 @@ export interface PostgresLedgerOptions {
   logger?: Logger;
   /** Attempts to connect and migrate, while it cannot, are at least this far apart, ms. Default 1,000. */
   retryMs?: number;
+  /**
+   * Whether its reports fold the kept facts (one replica at a time does). `false`: its reports
+   * only read them, recomputing what changed since for themselves (a reporting-only process).
+   * Default true.
+   */
+  foldKeptFacts?: boolean;
 }
 
 /** The longest `/healthz` waits for PostgreSQL to answer, ms. */
@@ -60,13 +66,16 @@ export class PostgresLedger implements Ledger {
   readonly #url: string;
   readonly #pool: pg.Pool;
   readonly #retryMs: number;
+  /** Whether its reports fold the kept facts (see {@link PostgresLedgerOptions.foldKeptFacts}). */
+  readonly folds: boolean;
   #migrated = false;
   #migrating: Promise<void> | undefined;
   #triedAt = Number.NEGATIVE_INFINITY;
   #lastError: unknown;
 
-  constructor({ url, poolSize, logger, retryMs = 1_000 }: PostgresLedgerOptions) {
+  constructor({ url, poolSize, logger, retryMs = 1_000, foldKeptFacts = true }: PostgresLedgerOptions) {
     this.#url = url;
+    this.folds = foldKeptFacts;
     this.description = describeDb(url);
     this.#retryMs = retryMs;
     this.#pool = createPgPool({ url, size: poolSize });
@@ -79,6 +88,11 @@ export class PostgresLedger implements Ledger {
       logged.add(code);
       logger?.warn('a PostgreSQL ledger connection broke; the pool opens a new one when needed', { db: this.description, kind: code });
     });
+  }
+
+  /** The URL it was opened on (with its password: never for messages, see `description`). */
+  get url(): string {
+    return this.#url;
   }
 
   /** The pool, for stores that share it (the copy command, tests). */

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/ledger/open-ledger.js';
+import type { TicketPageOptions } from '../../src/ledger/ticket-explorer.js';
+import { validateEvents } from '../../src/tickets/validate-events.js';
+import { LEDGER_STORES, testCallToLlmCall, useLedgerStore, type StoreUnderTest } from '../support/ledger-stores.js';
+import { HUMAN_HOURLY_RATE, WINDOW, at, loadScenarioInto } from '../reports/cpr-scenario-fixture.js';
+
+function validated(events: unknown[]) {
+  const result = validateEvents(events, { now: () => at(31, 23) });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.events;
+}
+
+describe.each(LEDGER_STORES)('the Ledger contract on $kind', (factory) => {
+  const store = useLedgerStore(factory);
+
+  it('lists an eventId sent again with other content as a conflict, and keeps the stored one', async () => {
+    await store.current.reset();
+    const { ledger } = store.current;
+    expect(await ledger.recordEvents(validated([{ type: 'ticket.opened', eventId: 'e1', ticketId: 'T1', category: 'billing', at: '2026-10-02T10:00:00Z' }])))
+      .toEqual({ accepted: 1, duplicates: 0, conflicts: [] });
+    expect(await ledger.recordEvents(validated([
+      { type: 'ticket.opened', eventId: 'e1', ticketId: 'T1', category: 'billing', at: '2026-10-02T10:00:00Z' },
+      { type: 'ticket.opened', eventId: 'e1', ticketId: 'T1', category: 'shipping', at: '2026-10-02T10:00:00Z' },
+    ]))).toEqual({ accepted: 0, duplicates: 1, conflicts: [{ index: 1, eventId: 'e1' }] });
+    expect(await store.current.count('events')).toBe(1);
+  });
+
+  it('stores calls and their events in one batch, and a repeated batch doubles no event', async () => {
+    await store.current.reset();
+    const { ledger } = store.current;
+    const calls = [testCallToLlmCall({ id: 'b1', startedAt: at(3, 10), conversationId: 'C1', costUsd: 0.1 }),
+      testCallToLlmCall({ id: 'b2', startedAt: at(3, 11), conversationId: 'C1', costUsd: 0.2 })];
+    const events = validated([{ type: 'conversation.linked', eventId: 'link-C1', conversationId: 'C1', ticketId: 'T1', at: '2026-10-03T10:00:00Z' }]);
+    await ledger.recordBatch({ calls, events });
+    await ledger.recordBatch({ calls: [], events });
+    expect(await store.current.count('llm_calls')).toBe(2);
+    expect(await store.current.count('conversation_links')).toBe(1);
+  });
+
+  it('adopts a setting once when two processes adopt it at once', async () => {
+    await store.current.reset();
+    const other = await store.current.openAnother();
+    const adopt = (ledger: Ledger) => ledger.adoptSetting({ name: 'human-hourly-rate', value: 55, now: at(5) });
+    const results = await Promise.all([adopt(store.current.ledger), adopt(other), adopt(store.current.ledger)]);
+    // One wrote it (since always: the ledger had none); the others found it in effect.
+    expect(results.filter((r) => r !== null)).toEqual([{ name: 'human-hourly-rate', effectiveFrom: null, value: 55, setAt: at(5) }]);
+    expect(await store.current.ledger.readSettings('human-hourly-rate')).toEqual([{ name: 'human-hourly-rate', effectiveFrom: null, value: 55, setAt: at(5) }]);
+  });
+
+  it('reprices, prunes in batches, and answers its status', async () => {
+    await store.current.reset();
+    const { ledger } = store.current;
+    await store.current.insertCalls([
+      { id: 'p1', startedAt: at(1), costUsd: 1, usage: { inputTokens: 10 } },
+      { id: 'p2', startedAt: at(2), costUsd: 2, usage: { inputTokens: 20 } },
+      { id: 'p3', startedAt: at(3), costUsd: 3, usage: null },
+    ]);
+    // p3 has no usage: not a candidate.
+    const candidates = await ledger.repriceCandidates({ from: at(1), to: at(4) });
+    expect(candidates.map((c) => [c.id, c.usage.inputTokens]).sort()).toEqual([['p1', 10], ['p2', 20]]);
+    expect(await ledger.updateCosts([{ id: 'p1', costUsd: 5, prices: null, computedCostUsd: 5, costSource: 'computed' }])).toBe(1);
+    expect(await ledger.pruneCalls({ before: at(3), dryRun: true })).toEqual({ deleted: 2, batches: 0, longestBatchMs: 0 });
+    const pruned = await ledger.pruneCalls({ before: at(3), batchSize: 1, pauseMs: 0 });
+    // 2 rows, 1 a batch: 2 batches of 1, then an empty one that ends it.
+    expect([pruned.deleted, pruned.batches]).toEqual([2, 2]);
+    expect(await store.current.count('llm_calls')).toBe(1);
+    expect(await ledger.status()).toEqual({ state: 'ok' });
+    expect(ledger.kind).toBe(factory.kind);
+  });
+});
+
+/** The dashboard's ticket pages and timelines: the same on both stores, to the cent. */
+describe('ticket pages and timelines, SQLite against PostgreSQL', () => {
+  const stores: StoreUnderTest[] = [];
+  beforeAll(async () => {
+    for (const factory of LEDGER_STORES) {
+      const store = await factory.open();
+      await loadScenarioInto(store);
+      stores.push(store);
+    }
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+  });
+
+  const pages: Array<Partial<TicketPageOptions>> = [
+    {}, { sort: 'time', order: 'asc' }, { path: 'escalated' }, { path: 'unresolved' }, { category: 'billing', limit: 2, offset: 1 },
+    { customer: 'acme' }, { customer: '(none)', humanHourlyRate: 60 },
+  ];
+  it.each(pages)('gives the same page for %o', async (options) => {
+    const [sqlite, postgres] = await Promise.all(stores.map((s) => s.ledger.ticketPage({ window: WINDOW, limit: 20, offset: 0, ...options })));
+    expect(postgres).toEqual(sqlite);
+    expect(sqlite!.total).toBeGreaterThan(0);
+  });
+
+  it.each(['T1', 'C2', 'T3', 'T4', 'T5', 'T8', 'T9', 'T12', 'T13', 'nobody'])('gives the same timeline of %s', async (ticketId) => {
+    const [sqlite, postgres] = await Promise.all(stores.map((s) => s.ledger.ticketTimeline({ ticketId, window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE })));
+    expect(postgres).toEqual(sqlite);
+  });
+});
