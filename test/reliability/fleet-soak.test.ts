@@ -148,10 +148,15 @@ describe('a fleet of three serve processes on one PostgreSQL', () => {
     const requestIds = new Set(requests.map((r) => r.headers['x-soak-id']!));
     const rowsById = new Map<string, typeof rows>();
     for (const row of rows) rowsById.set(row.conversation_id, [...(rowsById.get(row.conversation_id) ?? []), row]);
-    // A call in flight through the killed replica when it died may have no row: its proxy died
-    // before the end of the response (the client saw the connection break). Every other call has one.
+    // Through the killed replica, a call whose response was still on its way when it died may have
+    // no row: the proxy died before the end of the response (the client saw the connection break).
+    // So may a call the client left, or the upstream cut, shortly before: the proxy records those
+    // once it has seen the end, after the client is done. A call whose response the client received
+    // in full before the kill (a 2xx read to its end, a 429, a 500) has its row: it was committed first.
+    const complete = (id: string) => ['json ok', 'stream ok', 'json 429', 'stream 500'].includes(load.expected.get(id)?.kind ?? '');
     const diedWith = (id: string) => via.get(id) === 2 && (settled.get(id)?.settledAt ?? Infinity) >= killedAt;
-    const lost = [...requestIds].filter((id) => !rowsById.has(id) && !diedWith(id)).map((id) => `${id} (${load.expected.get(id)?.kind}, via ${via.get(id)})`);
+    const mayLackRow = (id: string) => diedWith(id) || (via.get(id) === 2 && !complete(id));
+    const lost = [...requestIds].filter((id) => !rowsById.has(id) && !mayLackRow(id)).map((id) => `${id} (${load.expected.get(id)?.kind}, via ${via.get(id)})`);
     const doubled = [...rowsById.entries()].filter(([, list]) => list.length > 1).map(([id]) => id);
     const orphans = rows.filter((row) => !requestIds.has(row.conversation_id));
     const wrongStatus = rows.filter((row) => {
@@ -161,9 +166,11 @@ describe('a fleet of three serve processes on one PostgreSQL', () => {
     }).map((row) => `${row.conversation_id} (${load.expected.get(row.conversation_id)?.kind}): ${row.status}/${row.http_status}/${row.error_type}`);
     const surprises = load.surprises.filter((line) => !diedWith(line.split(' ')[0]!));
     const died = [...requestIds].filter(diedWith);
+    const leftBeforeKill = [...requestIds].filter((id) => mayLackRow(id) && !diedWith(id) && !rowsById.has(id));
 
     console.log(`fleet soak: ${requests.length} requests reached the upstream (${[0, 1, 2, 3].map((r) => [...via.values()].filter((v) => v === r).length).join(' / ')} `
-      + `through replicas 1 / 2 / 3, killed / 3 restarted), PostgreSQL down ${PHASE_S.down} s from ${new Date(stoppedAt).toISOString().slice(11, 19)}; ${rows.length} rows; ${died.length} in flight through the killed replica (${died.filter((id) => rowsById.has(id)).length} of them with a row); `
+      + `through replicas 1 / 2 / 3, killed / 3 restarted), PostgreSQL down ${PHASE_S.down} s from ${new Date(stoppedAt).toISOString().slice(11, 19)}; ${rows.length} rows; ${died.length} in flight through the killed replica (${died.filter((id) => rowsById.has(id)).length} of them with a row), `
+      + `${leftBeforeKill.length} left by their client or cut by the upstream just before the kill without a row; `
       + `(phase 1: ${phase1.join(' / ')}) lost ${lost.length}, doubled ${doubled.length}, rows without a request ${orphans.length}, wrong status ${wrongStatus.length}; `
       + `events: ${eventsAccepted} accepted of ${eventsPosted} posted, ${eventsStored} stored`);
 
