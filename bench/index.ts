@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<unknown>> = 
   webhooks: async (options) => (await import('./webhooks.js')).runWebhooksBenchmark(options),
   dashboard: async (options) => (await import('./dashboard.js')).runDashboardBenchmark(options),
   postgres: async (options) => (await import('./postgres.js')).runPostgresBenchmark(options),
+  'postgres-driver': async (options) => (await import('./postgres-driver.js')).runPostgresDriverBenchmark(options),
 };
 
 const options = parseOptions(process.argv.slice(2));

@@ -5,6 +5,8 @@ import { startServer, type CprServer } from '../../src/server/start-server.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSimulatedUpstream, type SimulatedUpstream } from '../../src/simulator/index.js';
 import { createTestDatabase, startDedicatedPostgres, type TestDatabase, type TestPostgresServer } from '../support/postgres.js';
+import { createCallTelemetry } from '../../src/telemetry/call-telemetry.js';
+import { inMemoryOtel } from '../telemetry/in-memory-otel.js';
 
 /** Log lines of a server, as written. */
 function capturedLogger(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
@@ -53,6 +55,8 @@ describe('serve on a PostgreSQL ledger', () => {
     });
 
     it('records every call once, reports them, and never shows the password', async () => {
+      const otel = inMemoryOtel();
+      cpr.recorder.onCall(createCallTelemetry({ tracer: otel.tracerProvider.getTracer('cpr-meter'), meter: otel.meterProvider.getMeter('cpr-meter') }));
       const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${cpr.url}/v1`, maxRetries: 0 });
       // 24 calls, 8 at a time.
       const ids: string[] = [];
@@ -70,7 +74,12 @@ describe('serve on a PostgreSQL ledger', () => {
       expect(report.totals.llmCalls).toBe(24);
       const password = decodeURIComponent(new URL(database.url).password);
       expect(password.length).toBeGreaterThan(0);
-      for (const text of [body, JSON.stringify(report), ...log.lines]) expect(text).not.toContain(password);
+      // Spans and metrics too: 24 spans, none with the password in a name or attribute.
+      const spans = otel.spans().map((span) => JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events }));
+      expect(spans).toHaveLength(24);
+      const metrics = JSON.stringify([...(await otel.collect()).values()]);
+      await otel.shutdown();
+      for (const text of [body, JSON.stringify(report), ...log.lines, ...spans, metrics]) expect(text).not.toContain(password);
       expect(log.lines.join('')).toContain('postgres://cpr:***@127.0.0.1');
     });
   });

