@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { copiedPrefix } from '../../src/ledger/copy/copy-ledger.js';
+import { copiedUpTo } from '../../src/ledger/copy/copy-ledger.js';
 import { SqliteCopySource } from '../../src/ledger/copy/sqlite-source.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger.js';
 import type { LlmCall } from '../../src/ledger/types.js';
@@ -7,7 +7,7 @@ import { tempDir } from '../support/temp-dir.js';
 
 /*
  * The reading side of `cpr-meter copy`: a call read back from a SQLite ledger is the call that
- * was recorded, and the end of the prefix an interrupted copy left is found by bisection.
+ * was recorded, and an interrupted copy resumes where it stopped, never past a row it lacks.
  */
 const dir = tempDir('cpr-copy-source-');
 afterAll(() => dir.remove());
@@ -44,7 +44,7 @@ describe('the copy source', () => {
     }
   });
 
-  it('finds where a copied prefix ends, across gaps in the positions, in about log2(n) lookups', async () => {
+  it('resumes after the whole chunks the target holds, across gaps, and never past a row it lacks', async () => {
     const path = dir.file('prefix.db');
     const ledger = openSqliteLedger({ path });
     ledger.recordCallsSync(Array.from({ length: 1000 }, (_, i) => ({ ...base, id: `call-${String(i).padStart(4, '0')}` })));
@@ -55,18 +55,26 @@ describe('the copy source', () => {
     try {
       const ids = source.calls.read(0, 1000).items.map((c) => c.id);
       expect(ids).toHaveLength(700);
-      for (const copied of [0, 1, 100, 101, 350, 699, 700]) {
-        const there = new Set(ids.slice(0, copied));
-        let lookups = 0;
-        const position = await copiedPrefix(source.calls, async (id) => {
-          lookups += 1;
-          return there.has(id);
-        });
-        // The rows at or before the position found are exactly the copied ones.
-        expect(source.calls.countUpTo(position), `${copied} copied`).toBe(copied);
-        expect(source.calls.read(position, 1).items[0]?.id).toBe(ids[copied]);
-        expect(lookups).toBeLessThanOrEqual(Math.ceil(Math.log2(900)) + 1); // positions 1..900: at most 11
+      const resumeAfter = async (there: Set<string>) => {
+        let queries = 0;
+        const position = await copiedUpTo(source.calls, async (keys) => {
+          queries += 1;
+          return keys.filter((id) => there.has(id)).length;
+        }, { chunk: 64 });
+        return { resumed: source.calls.countUpTo(position), next: source.calls.read(position, 1).items[0]?.id, queries };
+      };
+      // A prefix of k rows copied: it resumes after the whole chunks of 64 within it (floor(k / 64) x 64
+      // rows), asking one query per chunk and one for the chunk it stops at.
+      for (const copied of [0, 1, 63, 64, 100, 350, 699]) {
+        const { resumed, next, queries } = await resumeAfter(new Set(ids.slice(0, copied)));
+        expect(resumed, `${copied} copied`).toBe(Math.floor(copied / 64) * 64);
+        expect(next).toBe(ids[resumed]);
+        expect(queries).toBe(Math.floor(copied / 64) + 1);
       }
+      // All of them: nothing left; 700 = 10 chunks of 64 + one of 60, one query each.
+      expect(await resumeAfter(new Set(ids))).toEqual({ resumed: 700, next: undefined, queries: 11 });
+      // The first 100 and a later one that came another way: it resumes at 64, before the first it lacks (row 101), not after the later one.
+      expect((await resumeAfter(new Set([...ids.slice(0, 100), ids[650]!]))).resumed).toBe(64);
     } finally {
       source.close();
     }

@@ -45,22 +45,25 @@ export interface CopyResult {
 
 const empty = (total: number): PartCount => ({ total, copied: 0, skipped: 0, conflicts: 0 });
 
+/** Rows of a part looked up in the target with one query, when a copy looks for where to resume. */
+export const RESUME_CHUNK = 10_000;
+
 /**
- * How far an earlier copy of a part got. Each batch is one transaction, written in the source's
- * order, so what the target holds of a part is a prefix of it: the last row it holds is found by
- * bisection on the source's positions, about 20 lookups for a million rows, and the copy resumes
- * right after it. Returns that position (0: nothing copied yet).
+ * Where a copy of a part resumes: after the longest run of whole chunks of rows, from the start,
+ * that the target holds every row of (one query per chunk of `chunk` keys). An interrupted copy
+ * committed its batches in the source's order, so this is where it stopped, give or take a chunk
+ * (the rows of that chunk already there are skipped when it is copied again). Rows are counted,
+ * not sought by bisection: a later row the target got some other way (an event redelivered to the
+ * new fleet) cannot make the copy skip an earlier one it lacks. Returns the position (0: the start).
  */
-export async function copiedPrefix(part: SequencedSource<unknown>, has: (key: string) => Promise<boolean>): Promise<number> {
-  let low = 0; // every row at or before `low` is in the target
-  let high = part.maxPosition(); // no row after `high` is
-  while (low < high) {
-    const middle = Math.floor((low + high + 1) / 2);
-    const row = part.lastUpTo(middle, low);
-    if (row === null || (await has(row.key))) low = middle; // (no row in (low, middle]: nothing to learn, move on)
-    else high = row.position - 1;
+export async function copiedUpTo(part: SequencedSource<unknown>, countIn: (keys: readonly string[]) => Promise<number>,
+  { chunk = RESUME_CHUNK }: { chunk?: number } = {}): Promise<number> {
+  let after = 0;
+  for (;;) {
+    const { items: keys, last } = part.keys(after, chunk);
+    if (keys.length === 0 || (await countIn(keys)) < keys.length) return after;
+    after = last;
   }
-  return low;
 }
 
 /**
@@ -68,7 +71,7 @@ export async function copiedPrefix(part: SequencedSource<unknown>, has: (key: st
  * events (in the order they arrived, so that ties in time resolve as they did) and LLM calls (in
  * the order they were recorded), a batch per transaction. The kept report facts are not copied:
  * the target builds its own at its first report. Safe to run again: it resumes where a copy
- * stopped ({@link copiedPrefix}) and skips what the target has, so nothing is doubled.
+ * stopped ({@link copiedUpTo}) and skips what the target has, so nothing is doubled.
  */
 export async function copyLedger({ source, target, batchSize = 2_000, onProgress }: CopyLedgerOptions): Promise<CopyResult> {
   const started = performance.now();
@@ -101,7 +104,7 @@ export async function copyLedger({ source, target, batchSize = 2_000, onProgress
     report('stage moves');
   }
 
-  let after = await copiedPrefix(source.events, (key) => target.hasEvent(key));
+  let after = await copiedUpTo(source.events, (keys) => target.countEvents(keys));
   counts.events.skipped += source.events.countUpTo(after);
   report('events');
   for (;;) {
@@ -115,7 +118,7 @@ export async function copyLedger({ source, target, batchSize = 2_000, onProgress
     report('events');
   }
 
-  after = await copiedPrefix(source.calls, (key) => target.hasCall(key));
+  after = await copiedUpTo(source.calls, (keys) => target.countCalls(keys));
   counts.calls.skipped += source.calls.countUpTo(after);
   report('calls');
   for (;;) {

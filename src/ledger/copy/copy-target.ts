@@ -10,10 +10,10 @@ import type { StageMoveRow } from './sqlite-source.js';
  * again, after a crash or to completion, doubles nothing.
  */
 export interface CopyTarget {
-  /** Whether a call of this id is stored. */
-  hasCall(id: string): Promise<boolean>;
-  /** Whether an event of this id is stored. */
-  hasEvent(eventId: string): Promise<boolean>;
+  /** How many of these call ids are stored. */
+  countCalls(ids: readonly string[]): Promise<number>;
+  /** How many of these event ids are stored. */
+  countEvents(eventIds: readonly string[]): Promise<number>;
   /** Stores the calls not stored yet, in one transaction; returns how many it stored. */
   insertCalls(calls: readonly LlmCall[]): Promise<number>;
   /** Stores events as the ledger's `recordEvents` does (one transaction, known ids skipped). */

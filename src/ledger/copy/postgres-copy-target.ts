@@ -16,10 +16,11 @@ const INSERT_STAGE_MOVES = `INSERT INTO helpdesk_stage_moves (helpdesk, move_key
  * derived tables included, a known id skipped), settings through its settings.
  */
 export function postgresCopyTarget(ledger: PostgresLedger): CopyTarget {
-  const exists = async (doing: string, sql: string, key: string) => ((await ledger.query(doing, sql, [key])).rowCount ?? 0) > 0;
+  const count = async (doing: string, sql: string, keys: readonly string[]) =>
+    Number((await ledger.query<{ n: number }>(doing, sql, [keys])).rows[0]!.n);
   return {
-    hasCall: (id) => exists('looking for a copied call', 'SELECT 1 FROM llm_calls WHERE id = $1', id),
-    hasEvent: (eventId) => exists('looking for a copied event', 'SELECT 1 FROM events WHERE event_id = $1', eventId),
+    countCalls: (ids) => count('looking for copied calls', 'SELECT COUNT(*) AS n FROM llm_calls WHERE id = ANY($1::text[])', ids),
+    countEvents: (eventIds) => count('looking for copied events', 'SELECT COUNT(*) AS n FROM events WHERE event_id = ANY($1::text[])', eventIds),
     insertCalls: (calls) => ledger.transaction('copying calls', (client) => insertCalls(client, calls)),
     recordEvents: (events) => ledger.recordEvents(events),
     readSettings: () => ledger.readSettings(),

@@ -29,12 +29,10 @@ export interface SequencedSource<T> {
   count(): number;
   /** Rows at positions up to `position`. */
   countUpTo(position: number): number;
-  /** The largest position, 0 when there is none. */
-  maxPosition(): number;
   /** Up to `limit` rows after `after`, in position order. */
   read(after: number, limit: number): SourceBatch<T>;
-  /** The last row at or before `position` and after `after`, with its key (call id, event id), or `null`. */
-  lastUpTo(position: number, after: number): { position: number; key: string } | null;
+  /** The keys (call ids, event ids as copied) of up to `limit` rows after `after`, in position order. */
+  keys(after: number, limit: number): SourceBatch<string>;
 }
 
 /**
@@ -53,21 +51,19 @@ const SQL = {
     read: 'SELECT rowid AS position, * FROM llm_calls WHERE rowid > ? ORDER BY rowid LIMIT ?',
     count: 'SELECT COUNT(*) FROM llm_calls',
     countUpTo: 'SELECT COUNT(*) FROM llm_calls WHERE rowid <= ?',
-    max: 'SELECT COALESCE(MAX(rowid), 0) FROM llm_calls',
-    lastUpTo: 'SELECT rowid AS position, id AS key FROM llm_calls WHERE rowid <= ? AND rowid > ? ORDER BY rowid DESC LIMIT 1',
+    keys: 'SELECT rowid AS position, id AS key FROM llm_calls WHERE rowid > ? ORDER BY rowid LIMIT ?',
   },
   events: {
     read: 'SELECT seq AS position, * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
     count: 'SELECT COUNT(*) FROM events',
     countUpTo: 'SELECT COUNT(*) FROM events WHERE seq <= ?',
-    max: 'SELECT COALESCE(MAX(seq), 0) FROM events',
-    lastUpTo: 'SELECT seq AS position, event_id AS key, body FROM events WHERE seq <= ? AND seq > ? ORDER BY seq DESC LIMIT 1',
+    keys: 'SELECT seq AS position, event_id AS key, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
   },
 } as const;
 
 /**
  * An embedded ledger read for a copy, read-only, in batches, in the order its rows were written
- * (rowid; events by `seq`), so that a copy stopped anywhere has copied a prefix of each part.
+ * (rowid; events by `seq`).
  */
 export class SqliteCopySource {
   readonly db: Database;
@@ -89,7 +85,7 @@ export class SqliteCopySource {
     this.events = this.#sequenced({
       table: 'events',
       toItems: (rows) => rows.map((row) => copiedEvent(Number(row.seq), row.event_id as string | null, String(row.body))),
-      keyOf: (row) => copiedEvent(Number(row.position), row.key as string | null, String(row.body)).eventId!,
+      keyOf: (row) => (row.key === null ? copiedEvent(Number(row.position), null, String(row.body)).eventId! : String(row.key)),
     });
   }
 
@@ -114,20 +110,17 @@ export class SqliteCopySource {
     const read = this.db.prepare(sql.read);
     const countAll = this.db.prepare(sql.count).pluck();
     const countUpTo = this.db.prepare(sql.countUpTo).pluck();
-    const max = this.db.prepare(sql.max).pluck();
-    const lastUpTo = this.db.prepare(sql.lastUpTo);
+    const keys = this.db.prepare(sql.keys);
     return {
       count: () => Number(countAll.get()),
       countUpTo: (at) => Number(countUpTo.get(at)),
-      maxPosition: () => Number(max.get()),
       read: (after, limit) => {
         const rows = read.all(after, limit) as Array<Record<string, unknown>>;
         return { items: toItems(rows), last: rows.length === 0 ? after : Number(rows.at(-1)!.position) };
       },
-      lastUpTo: (at, after) => {
-        const row = lastUpTo.get(at, after) as Record<string, unknown> | undefined;
-        if (row === undefined) return null;
-        return { position: Number(row.position), key: keyOf ? keyOf(row) : String(row.key) };
+      keys: (after, limit) => {
+        const rows = keys.all(after, limit) as Array<Record<string, unknown>>;
+        return { items: rows.map((row) => (keyOf ? keyOf(row) : String(row.key))), last: rows.length === 0 ? after : Number(rows.at(-1)!.position) };
       },
     };
   }
