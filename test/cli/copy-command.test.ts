@@ -81,6 +81,9 @@ describe('cpr-meter copy', () => {
     expect(copy.stdout).toMatch(/stage moves\s+1 copied,\s+0 skipped/);
     expect(copy.stdout).toMatch(/events\s+\d+ copied,\s+0 skipped/);
     expect(copy.stdout).toMatch(/calls\s+\d+ copied,\s+0 skipped/);
+    // Not a terminal: progress lines (at most one a second, and the last), no bar.
+    expect(copy.stdout).toMatch(/^copy: [\d,]+ of [\d,]+ rows \(\w[\w ]*: [\d,]+ copied, [\d,]+ skipped\)$/m);
+    expect(copy.stdout).not.toContain('\u001b[');
     if (PASSWORD !== '') {
       expect(copy.stdout).not.toContain(PASSWORD);
       expect(copy.stdout).toContain(':***@');
