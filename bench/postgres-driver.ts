@@ -1,8 +1,8 @@
 /**
  * Which PostgreSQL driver the ledger uses, measured: node-postgres (`pg`) against `postgres`
  * (postgres.js), on the ledger's own write, one statement that inserts a group of call rows
- * (`INSERT ... SELECT * FROM unnest($1::text[], ...) ON CONFLICT (id) DO NOTHING`, the same text
- * and parameters for both), in groups of 1, 16 and 64 calls (the recorder's group commit at 1,
+ * (`INSERT ... SELECT ... FROM jsonb_array_elements($1::jsonb) ON CONFLICT (id) DO NOTHING`, the
+ * same text and parameter for both), in groups of 1, 16 and 64 calls (the recorder's group commit at 1,
  * 16 and 64 calls in flight), one group after another, on a local PostgreSQL 18 with its
  * durable defaults (fsync on, synchronous_commit on) holding 100,000 calls. Figures: calls per
  * second and the client's CPU per call (what the proxy's event loop pays), medians of rounds that
@@ -12,7 +12,8 @@
  */
 import pg from 'pg';
 import postgres from 'postgres';
-import { callColumns, INSERT_CALLS_SQL } from '../src/ledger/postgres/call-rows.js';
+import { callsParameter, INSERT_CALLS_SQL } from '../src/ledger/postgres/call-rows.js';
+import { callToRow } from '../src/ledger/sqlite/call-store.js';
 import { openPostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
 import type { LlmCall } from '../src/ledger/types.js';
 import { startTestPostgres } from '../test/support/postgres-server.js';
@@ -22,7 +23,7 @@ import { saveResults } from './support/results.js';
 import { median } from './support/stats.js';
 import { printTable, type Cell } from './support/table.js';
 
-type Driver = 'pg' | 'postgres';
+type Driver = 'pg' | 'postgres' | 'pg client';
 const GROUPS = [1, 16, 64] as const;
 
 interface Sample {
@@ -46,18 +47,22 @@ export async function runPostgresDriverBenchmark(options: Pick<BenchOptions, 'ro
   await ledger.close();
   const pgPool = new pg.Pool({ connectionString: url, max: 1 });
   const sql = postgres(url, { max: 1, onnotice: false });
+  const pgClient = new pg.Client({ connectionString: url });
+  await pgClient.connect();
   const insert: Record<Driver, (calls: LlmCall[]) => Promise<unknown>> = {
-    pg: (calls) => pgPool.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callColumns(calls) }),
-    postgres: (calls) => sql.unsafe(INSERT_CALLS_SQL, callColumns(calls) as never[], { prepare: true }),
+    pg: (calls) => pgPool.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callsParameter(calls) }),
+    'pg client': (calls) => pgClient.query({ name: 'cpr-insert-calls', text: INSERT_CALLS_SQL, values: callsParameter(calls) }),
+    // postgres.js writes a jsonb parameter itself (JSON.stringify of the value): it is given the rows, not their text.
+    postgres: (calls) => sql.unsafe(INSERT_CALLS_SQL, [calls.map(callToRow) as never], { prepare: true }),
   };
   const callsPerSample = options.quick ? 2_000 : 8_000;
   const samples = new Map<string, Sample[]>();
   try {
     // Warm both (connections, prepared statements, types).
-    for (const driver of ['pg', 'postgres'] as const) await insert[driver](Array.from({ length: 64 }, next));
+    for (const driver of ['pg', 'postgres', 'pg client'] as const) await insert[driver](Array.from({ length: 64 }, next));
     for (let round = 0; round < options.rounds; round++) {
       for (const group of GROUPS) {
-        for (const driver of (round % 2 === 0 ? ['pg', 'postgres'] : ['postgres', 'pg']) as Driver[]) {
+        for (const driver of (round % 2 === 0 ? ['pg', 'postgres', 'pg client'] : ['pg client', 'postgres', 'pg']) as Driver[]) {
           const batches = Array.from({ length: Math.ceil(callsPerSample / group) }, () => Array.from({ length: group }, next));
           const cpu0 = process.cpuUsage();
           const t0 = process.hrtime.bigint();
@@ -72,6 +77,7 @@ export async function runPostgresDriverBenchmark(options: Pick<BenchOptions, 'ro
     }
   } finally {
     await pgPool.end();
+    await pgClient.end();
     await sql.end();
     await server.close();
   }
@@ -81,10 +87,11 @@ export async function runPostgresDriverBenchmark(options: Pick<BenchOptions, 'ro
   const rows: Cell[][] = GROUPS.map((group) => {
     const a = figures[`pg ${group}`]!;
     const b = figures[`postgres ${group}`]!;
-    return [`${group} per statement`, a.callsPerSecond, b.callsPerSecond, a.callsPerSecond / b.callsPerSecond, a.cpuUsPerCall, b.cpuUsPerCall];
+    const c = figures[`pg client ${group}`]!;
+    return [`${group} per statement`, a.callsPerSecond, c.callsPerSecond, b.callsPerSecond, a.callsPerSecond / b.callsPerSecond, a.cpuUsPerCall, c.cpuUsPerCall, b.cpuUsPerCall];
   });
   printTable(`PostgreSQL drivers, ${options.rounds} rounds, medians (${callsPerSample} calls per sample)`,
-    ['group', 'pg calls/s', 'postgres calls/s', 'pg / postgres', 'pg CPU us/call', 'postgres CPU us/call'], rows);
+    ['group', 'pg pool calls/s', 'pg client calls/s', 'postgres calls/s', 'pg pool / postgres', 'pg pool CPU us/call', 'pg client CPU us/call', 'postgres CPU us/call'], rows);
   if (!options.quick) saveResults('postgres-driver', { figures });
   return figures;
 }

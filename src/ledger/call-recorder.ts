@@ -445,7 +445,8 @@ export class CallRecorder {
     this.#commitPending();
     // One flush at a time: two would write the same rows.
     // An asynchronous ledger's group commits under way first: a report asked for after a flush sees their calls.
-    this.#flushing ??= Promise.all(this.#committing).then(() => this.#flushSlices(wait)).finally(() => {
+    this.#flushing ??= (this.#committing.size === 0 ? this.#flushSlices(wait)
+      : Promise.all(this.#committing).then(() => this.#flushSlices(wait))).finally(() => {
       this.#flushing = undefined;
     });
     return this.#flushing;

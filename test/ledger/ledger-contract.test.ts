@@ -94,6 +94,28 @@ describe('ticket pages and timelines, SQLite against PostgreSQL', () => {
     expect(sqlite!.total).toBeGreaterThan(0);
   });
 
+  it('stores a call with every field, quotes and non-ASCII in its ids, the same on both', async () => {
+    const call = {
+      ...testCallToLlmCall({ id: "call-'q\"\\-ü-1", startedAt: at(4, 9), conversationId: 'conv-\'x\'-é', costUsd: 0.123456789012345 }),
+      upstreamProvider: 'groq', estimated: true, streamed: true, latencyMs: 812.25, timeToFirstChunkMs: 101.5, finishReasons: ['stop', 'length'],
+      usage: { inputTokens: 1_234_567, cacheReadTokens: 200, cacheWriteTokens: 30, outputTokens: 456, reasoningTokens: 78, cacheWrite1hTokens: 10,
+        webSearches: 2, serviceTier: 'flex', providerCostUsd: 0.12 },
+      computedCostUsd: 0.1234, costSource: 'provider' as const,
+      prices: { input: 0.15, cachedInput: 0.075, cacheWrite: null, output: 0.6, source: 'genai-prices:openai/gpt-4o-mini', rates: { input_mtok: 0.15 }, pricesVersion: '0.1.8' },
+    };
+    const read = async (store: StoreUnderTest) => {
+      await store.ledger.recordBatch({ calls: [call], events: [] });
+      const [row] = await store.ledger.repriceCandidates({ from: at(4), to: at(5) });
+      return row;
+    };
+    const [sqlite, postgres] = await Promise.all(stores.map(read));
+    expect(postgres).toEqual(sqlite);
+    expect(postgres).toMatchObject({ id: call.id, upstreamProvider: 'groq', usage: { inputTokens: 1_234_567, webSearches: 2, serviceTier: 'flex', providerCostUsd: 0.12 } });
+    const page = await Promise.all(stores.map((s) => s.ledger.ticketTimeline({ ticketId: call.conversationId!, window: WINDOW })));
+    expect(page[1]).toEqual(page[0]);
+    expect(page[1]!.entries.find((e) => e.kind === 'llm-call')).toMatchObject({ callId: call.id, costUsd: 0.123456789012345, estimated: true });
+  });
+
   it.each(['T1', 'C2', 'T3', 'T4', 'T5', 'T8', 'T9', 'T12', 'T13', 'nobody'])('gives the same timeline of %s', async (ticketId) => {
     const [sqlite, postgres] = await Promise.all(stores.map((s) => s.ledger.ticketTimeline({ ticketId, window: WINDOW, humanHourlyRate: HUMAN_HOURLY_RATE })));
     expect(postgres).toEqual(sqlite);

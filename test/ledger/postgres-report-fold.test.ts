@@ -68,4 +68,34 @@ describe('the PostgreSQL report fold with writers committing out of order', () =
     const kept = await ledger.pool.query<{ ticket_id: string; calls: number }>('SELECT ticket_id, calls FROM report_ticket_facts ORDER BY ticket_id');
     expect(kept.rows).toEqual([{ ticket_id: 'conv-a', calls: 1 }, { ticket_id: 'conv-b', calls: 1 }]);
   });
+
+  it('gives every replica the same report while they report and write at once, one folding at a time', async () => {
+    const replicas = await Promise.all([1, 2, 3].map(() => openPostgresLedger({ url: database.url, poolSize: 2 })));
+    try {
+      let n = 0;
+      const writes = (async () => {
+        for (let batch = 0; batch < 20; batch++) {
+          const calls = Array.from({ length: 25 }, () => testCallToLlmCall({ id: `w-${n}`, startedAt: T + (n += 1) * 1000,
+            conversationId: `conv-${n % 40}`, costUsd: 0.01 }));
+          await replicas[batch % 3]!.recordBatch({ calls, events: [] });
+        }
+      })();
+      // Reports from the three replicas while the writes go on: each consistent in itself.
+      const reports = replicas.map(async (replica) => {
+        for (let i = 0; i < 5; i++) await replica.reportInput({ window: WINDOW, humanHourlyRate: 40 });
+      });
+      await Promise.all([writes, ...reports]);
+      // 500 calls written + the 2 of the first test: every replica counts 502, at $0.01 each + .75.
+      const totals = await Promise.all(replicas.map(async (replica) => computeReport(await replica.reportInput({ window: WINDOW, humanHourlyRate: 40 }), {}).totals));
+      for (const t of totals) {
+        expect(t.llmCalls).toBe(502);
+        expect(t.llmCostUsd).toBeCloseTo(5.75, 8);
+        expect(t.tickets).toBe(42); // conv-0 .. conv-39, conv-a, conv-b
+      }
+      expect(totals[1]).toEqual(totals[0]);
+      expect(totals[2]).toEqual(totals[0]);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+    }
+  });
 });

@@ -95,6 +95,32 @@ describe('serve on a PostgreSQL ledger', () => {
       await server?.close();
     });
 
+    it('starts degraded while PostgreSQL cannot be reached, serves calls, and writes their rows once it can', async () => {
+      const own = await createTestDatabase(server.url);
+      await server.stop();
+      const log = capturedLogger();
+      const cpr = await startServer({ port: 0, db: own.url, upstream: sim.openaiBaseUrl, anthropicUpstream: sim.anthropicBaseUrl,
+        logger: log.logger, env: {} });
+      try {
+        const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${cpr.url}/v1`, maxRetries: 0 });
+        const ids = [await chat(client, 1), await chat(client, 2)];
+        const health = await fetch(`${cpr.url}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: 'degraded', ledger: 'unreachable', recorder: { buffered: 2 } });
+        expect(log.lines.some((line) => line.includes('cannot reach the PostgreSQL ledger'))).toBe(true);
+        await server.start();
+        const deadline = Date.now() + 15_000;
+        while (cpr.recorder.stats().buffered > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Both rows, once each: the migrations were applied by the first retry that reached the server.
+        const stored = await countRows(own.url);
+        expect(stored.rows).toBe(2);
+        expect([...stored.ids].sort()).toEqual([...ids].sort());
+        expect((await (await fetch(`${cpr.url}/healthz`)).json())).toMatchObject({ status: 'ok', ledger: 'ok' });
+      } finally {
+        await cpr.close({ graceMs: 500 });
+      }
+    }, 30_000);
+
     it('serves every call, says degraded with a 200, and writes every row exactly once after the restart', async () => {
       const log = capturedLogger();
       const cpr = await startServer({ port: 0, db: database.url, upstream: sim.openaiBaseUrl, anthropicUpstream: sim.anthropicBaseUrl,

@@ -42,8 +42,9 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/sqlite/ticket-page.ts': ['ROW_COLUMNS', 'KEPT_IN_WINDOW', 'where', 'ORDER_SQL[order]'],
   // A ticket's timeline: the constant conversation map, column lists and the work-rate fragment.
   'src/ledger/sqlite/ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_HOURLY_RATE'],
-  // PostgreSQL: column names, and one `$n::type[]` per column, from a constant list.
-  'src/ledger/postgres/call-rows.ts': ["COLUMNS.map(([name]) => name).join(', ')", "COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')"],
+  // PostgreSQL: column names, and each column read from the row array by position and cast to its
+  // type, from a constant list of names and types (the rows themselves are one jsonb parameter).
+  'src/ledger/postgres/call-rows.ts': ["COLUMNS.map(([name]) => name).join(', ')", "COLUMNS.map(fromJson).join(', ')"],
   // The facts SQL of PostgreSQL, built as SQLite's from constant fragments; `restricted` (a
   // boolean) only chooses between them; the restrictions themselves are array parameters.
   'src/ledger/postgres/pg-facts-sql.ts': ['IN_TICKETS', 'IN_CONVERSATIONS', 'CALL_GROUP_BY', 'PG_MODEL', 'PG_SPEND_COLUMNS',
@@ -52,7 +53,7 @@ const REVIEWED: Record<string, string[]> = {
   'src/ledger/postgres/pg-ticket-timeline.ts': ['CONV_MAP', 'CALL_COLUMNS', 'HANDOFF_COLUMNS', 'WORK_COLUMNS', 'STATUS_COLUMNS', 'WORK_RATE'],
   // The kept facts' fold: the constant "row not seen by the snapshot" predicate (the snapshot is a
   // parameter), sums, and the kept-ticket filter (its window and tickets are parameters).
-  'src/ledger/postgres/pg-report-fold.ts': ['NEW_ROW', 'SUM_SPEND', 'SUM_HUMAN', 'KEPT_IN_WINDOW'],
+  'src/ledger/postgres/pg-fold-sql.ts': ['NEW_ROW', 'SUM_SPEND', 'SUM_HUMAN', 'KEPT_IN_WINDOW'],
   // The ticket list: constant filters (their values and modes are parameters), the loaded-cost
   // expression, and ORDER_SQL[...], chosen by the typed sort and order options.
   'src/ledger/postgres/pg-ticket-explorer.ts': ['KEPT_PAGE_WHERE', 'LOADED', 'PAGE_SQL', 'ORDER_SQL[`${sort} ${order}`]'],

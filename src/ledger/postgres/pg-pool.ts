@@ -1,16 +1,18 @@
 /**
  * The driver: node-postgres (`pg`), chosen by a measurement (`npm run bench -- postgres-driver`,
- * `bench/postgres-driver.ts`: the ledger's own insert of call rows, the same statement for both
- * drivers, PostgreSQL 18 on the same machine with its durable defaults, medians of 5 rounds).
- * Calls per second, pg / postgres.js: 395 / 313 one call per statement (both bound by the
- * commit's fsync), 3,876 / 4,075 at 16, 8,772 / 10,224 at 64; client CPU per call 165 / 162 us,
- * 22.6 / 20.7 us, 12.8 / 10.6 us. postgres.js is up to 14% faster per statement and saves
- * about 2 us of CPU per call in groups; at 16 calls in flight that is 2 us against the proxy's
- * own work per request, and a fleet's throughput is bound by the server's commits, not by the
- * client. pg wins on what matters more here: a pool whose checkout, idle-connection errors and
- * reconnection after a server restart are explicit (the recorder's fail-open path relies on
- * them), libpq's URL options for TLS (`sslmode`, `sslrootcert`...), and it is the dependency
- * cpr-meter ships (postgres.js is only installed for this measurement).
+ * `bench/postgres-driver.ts`: the ledger's own insert of call rows, the same statement and the
+ * same rows for both drivers, PostgreSQL 18 on the same machine with its durable defaults,
+ * medians of 3 rounds, load average 4 to 5 from other builds). Calls per second, pg through its
+ * pool / a pg client held / postgres.js: 1,394 / 2,555 / 1,918 one call per statement; 13,128 /
+ * 16,410 / 15,526 at 16; 26,487 / 24,842 / 27,649 at 64. Client CPU per call: 117 / 70 / 92 us;
+ * 19.4 / 15.7 / 21.0 us; 7.5 / 6.5 / 7.5 us. The drivers are within noise of each other (pg's
+ * own client ahead at 1 and 16); what costs is the pool's checkout per statement, about 4 us a
+ * call at 16 in flight, which any pooled driver pays. pg wins on what matters more here: a pool
+ * whose checkout, idle-connection errors and reconnection after a server restart are explicit
+ * (the recorder's fail-open path relies on them), libpq's URL options for TLS (`sslmode`,
+ * `sslrootcert`...), and it is the dependency cpr-meter ships (postgres.js is installed for this
+ * measurement only). (An earlier run, with an array parameter per column and a busier disk: pg
+ * 395 / 3,876 / 8,772 calls per second against postgres.js 313 / 4,075 / 10,224.)
  */
 import pg from 'pg';
 import { LedgerError } from '../../errors.js';

@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import type { GroupBy, ReportInput, TicketFacts } from '../../reports/types.js';
 import { classRowToClass, factsRowToKept, factsRowToTicket, toModelSpend } from '../sqlite/ticket-facts-rows.js';
-import { pgTicketFactsSql } from './pg-facts-sql.js';
+import {
+  CLASS_MODELS_SQL, CLASSES_BY_CUSTOMER_SQL, CLASSES_SQL, EVER, FOLD_LOCK_KEY, FULL_FACTS_SQL, INSERT_KEPT_MODELS_SQL, INSERT_KEPT_SQL,
+  KEPT_UNSTABLE_SQL, RELINKED_SQL, RESTRICTED_FACTS_SQL, TICKETS_OF_CONVERSATIONS_SQL, TOUCHED_CONVERSATIONS_SQL, TOUCHED_TICKETS_SQL,
+} from './pg-fold-sql.js';
 import { PG_EXPAND_TICKETS_SQL } from './pg-ticket-timeline.js';
 
 /*
@@ -25,86 +28,6 @@ import { PG_EXPAND_TICKETS_SQL } from './pg-ticket-timeline.js';
  * One replica folds at a time (a session advisory lock, tried, never waited for); the others
  * read what is kept and recompute, for their report only, the tickets touched since.
  */
-
-/** The advisory lock key of the fold (`cprf`). */
-const FOLD_LOCK_KEY = 1_668_313_702;
-
-/** Rows not visible in the snapshot `$1` (a fold's): the rows committed since, or still running then. */
-const NEW_ROW = 'xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)';
-
-/** Conversations touched by calls and events not visible in the snapshot $1. */
-const TOUCHED_CONVERSATIONS_SQL = `
-WITH new_events AS MATERIALIZED (SELECT seq FROM events WHERE ${NEW_ROW})
-SELECT conversation_id FROM llm_calls WHERE ${NEW_ROW} AND conversation_id IS NOT NULL
-UNION SELECT l.conversation_id FROM conversation_links l JOIN new_events USING (seq)
-UNION SELECT h.conversation_id FROM handoffs h JOIN new_events USING (seq) WHERE h.conversation_id IS NOT NULL
-UNION SELECT w.conversation_id FROM human_work w JOIN new_events USING (seq) WHERE w.conversation_id IS NOT NULL
-UNION SELECT s.conversation_id FROM status_changes s JOIN new_events USING (seq) WHERE s.conversation_id IS NOT NULL`;
-
-/** Tickets touched by calls and events not visible in the snapshot $1. */
-const TOUCHED_TICKETS_SQL = `
-WITH new_events AS MATERIALIZED (SELECT seq, type, body FROM events WHERE ${NEW_ROW})
-SELECT ticket_id FROM llm_calls WHERE ${NEW_ROW} AND conversation_id IS NULL AND ticket_id IS NOT NULL
-UNION SELECT l.ticket_id FROM conversation_links l JOIN new_events USING (seq)
-UNION SELECT h.ticket_id FROM handoffs h JOIN new_events USING (seq) WHERE h.ticket_id IS NOT NULL
-UNION SELECT w.ticket_id FROM human_work w JOIN new_events USING (seq) WHERE w.ticket_id IS NOT NULL
-UNION SELECT s.ticket_id FROM status_changes s JOIN new_events USING (seq) WHERE s.ticket_id IS NOT NULL
-UNION SELECT body::json ->> 'ticketId' FROM new_events WHERE type = 'ticket.opened'`;
-
-/** Tickets the conversations $1 may belong to, at any time (linked, named by their calls, or being one). */
-const TICKETS_OF_CONVERSATIONS_SQL = `
-SELECT ticket_id FROM conversation_links WHERE conversation_id = ANY($1::text[])
-UNION SELECT ticket_id FROM llm_calls WHERE conversation_id = ANY($1::text[]) AND ticket_id IS NOT NULL
-UNION SELECT unnest($1::text[])`;
-
-/**
- * Conversations relinked at or after $1 that have a fact before it: the tickets they may belong
- * to have other facts as of $1 than as of now (see the SQLite `UNSTABLE_SQL`).
- */
-const RELINKED_SQL = `
-SELECT DISTINCT l.conversation_id FROM conversation_links l
- WHERE l.at >= $1
-   AND (EXISTS (SELECT 1 FROM conversation_links p WHERE p.conversation_id = l.conversation_id AND p.at < $1)
-     OR EXISTS (SELECT 1 FROM llm_calls c WHERE c.conversation_id = l.conversation_id AND c.started_at < $1)
-     OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = l.conversation_id AND h.at < $1)
-     OR EXISTS (SELECT 1 FROM human_work w WHERE w.conversation_id = l.conversation_id AND w.at < $1)
-     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < $1))`;
-
-/** Kept tickets with a fact at or after $1, opened before it: their facts as of $1 differ from the kept ones. */
-const KEPT_UNSTABLE_SQL = 'SELECT ticket_id FROM report_ticket_facts WHERE last_at >= $1 AND opened_at < $1';
-
-/** Kept tickets a report over [$1, $2) counts as kept: in scope, no fact at or after $2, not set apart ($3). */
-const KEPT_IN_WINDOW = 'key_time >= $1 AND key_time < $2 AND last_at < $2 AND NOT (ticket_id = ANY($3::text[]))';
-/** Sums of counts as `float8` (exact below 2^53): a `bigint`'s `SUM` is a `numeric`, several times slower. */
-const SUM_SPEND = `COUNT(*), SUM(conversations::float8), SUM(with_calls::float8), SUM(calls::float8), SUM(unpriced::float8),
-  SUM(estimated::float8), SUM(input_tokens::float8), SUM(cached_tokens::float8), SUM(output_tokens::float8),
-  SUM(reasoning_tokens::float8), COALESCE(SUM(cost_usd), 0)::float8`;
-const SUM_HUMAN = 'COALESCE(SUM(human_cost_usd), 0)::float8, COALESCE(SUM(human_unpriced_seconds), 0)::float8, COALESCE(SUM(human_rated_usd), 0)::float8';
-const CLASSES_SQL = `SELECT category, channel, key_day, outcome, ${SUM_SPEND}, ${SUM_HUMAN}
-  FROM report_ticket_facts WHERE ${KEPT_IN_WINDOW} GROUP BY category, channel, key_day, outcome`;
-const CLASSES_BY_CUSTOMER_SQL = `SELECT f.category, f.channel, f.key_day, f.outcome, ${SUM_SPEND}, ${SUM_HUMAN}, k.customer_id
-  FROM report_ticket_facts f LEFT JOIN tickets k USING (ticket_id) WHERE ${KEPT_IN_WINDOW}
- GROUP BY k.customer_id, f.category, f.channel, f.key_day, f.outcome`;
-const CLASS_MODELS_SQL = `SELECT model, SUM(calls::float8), SUM(unpriced::float8), SUM(estimated::float8), SUM(input_tokens::float8),
-  SUM(cached_tokens::float8), SUM(output_tokens::float8), SUM(reasoning_tokens::float8), COALESCE(SUM(cost_usd), 0)::float8
-  FROM report_ticket_models WHERE ${KEPT_IN_WINDOW} GROUP BY model`;
-
-const FULL_FACTS_SQL = pgTicketFactsSql({ restricted: false });
-const RESTRICTED_FACTS_SQL = pgTicketFactsSql({ restricted: true });
-
-const INSERT_KEPT_SQL = `INSERT INTO report_ticket_facts (ticket_id, opened_at, last_at, key_time, key_day, outcome, category, channel,
-    conversations, with_calls, calls, unpriced, estimated, input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_usd,
-    human_cost_usd, human_unpriced_seconds, human_rated_usd)
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[], $8::text[],
-    $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[],
-    $17::bigint[], $18::float8[], $19::float8[], $20::float8[], $21::float8[])`;
-const INSERT_KEPT_MODELS_SQL = `INSERT INTO report_ticket_models (ticket_id, model, key_time, last_at, calls, unpriced, estimated,
-    input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_usd)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-    $9::bigint[], $10::bigint[], $11::bigint[], $12::float8[])`;
-
-/** The whole of time: kept facts are as of every fact. */
-const EVER = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
 async function rows(client: pg.ClientBase, text: string, values: unknown[]): Promise<unknown[][]> {
   return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
@@ -156,10 +79,9 @@ async function keep(client: pg.ClientBase, tickets: string[] | null, facts: unkn
   }
   const kept = facts.map(factsRowToKept);
   if (kept.length === 0) return;
-  const ticketColumns = kept[0]!.ticket.map((_, i) => kept.map((k) => k.ticket[i]));
-  await client.query(INSERT_KEPT_SQL, ticketColumns);
+  await client.query(INSERT_KEPT_SQL, [JSON.stringify(kept.map((k) => k.ticket))]);
   const models = kept.flatMap((k) => k.models);
-  if (models.length > 0) await client.query(INSERT_KEPT_MODELS_SQL, models[0]!.map((_, i) => models.map((m) => m[i])));
+  if (models.length > 0) await client.query(INSERT_KEPT_MODELS_SQL, [JSON.stringify(models)]);
 }
 
 /**

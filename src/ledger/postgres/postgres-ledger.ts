@@ -10,7 +10,7 @@ import type { Ledger, LedgerBatch, LedgerPruneOptions, LedgerPruneResult, Ledger
 import type { Logger } from '../../logging/logger.js';
 import { describeDb } from '../describe-db.js';
 import { LedgerError } from '../../errors.js';
-import { createPgPool, pgCodeOf, toLedgerError } from './pg-pool.js';
+import { createPgPool, DEFAULT_POOL_SIZE, pgCodeOf, toLedgerError } from './pg-pool.js';
 import { applyPgMigrations } from './apply-pg-migrations.js';
 import { pgMigrations } from './migrations/index.js';
 import { insertCalls } from './call-rows.js';
@@ -66,6 +66,7 @@ export class PostgresLedger implements Ledger {
   readonly #url: string;
   readonly #pool: pg.Pool;
   readonly #retryMs: number;
+  readonly #poolSize: number;
   /** Whether its reports fold the kept facts (see {@link PostgresLedgerOptions.foldKeptFacts}). */
   readonly folds: boolean;
   #migrated = false;
@@ -78,7 +79,8 @@ export class PostgresLedger implements Ledger {
     this.folds = foldKeptFacts;
     this.description = describeDb(url);
     this.#retryMs = retryMs;
-    this.#pool = createPgPool({ url, size: poolSize });
+    this.#poolSize = poolSize ?? DEFAULT_POOL_SIZE;
+    this.#pool = createPgPool({ url, size: this.#poolSize });
     const logged = new Set<string>();
     // An idle connection that breaks (the server restarted) must not crash the process: the
     // pool drops it, and the next query opens another.
@@ -176,10 +178,16 @@ export class PostgresLedger implements Ledger {
   }
 
   /**
-   * One transaction: the calls in one statement, then the events. `wait` is accepted for the
-   * contract; the recorder bounds how long a call waits for its commit (`--commit-wait-ms`).
+   * One transaction: the calls in one statement, then the events. With `wait: false` (rows are
+   * already waiting for retry: the server is failing) it fails at once (`PG_POOL_BUSY`) when every
+   * connection of the pool is taken, rather than queue behind them: a stalled server must not
+   * gather a queue of batches in memory. The recorder bounds how long a call waits for its commit
+   * (`--commit-wait-ms`).
    */
-  async recordBatch({ calls, events }: LedgerBatch, _options?: { wait?: boolean }): Promise<void> {
+  async recordBatch({ calls, events }: LedgerBatch, { wait = true }: { wait?: boolean } = {}): Promise<void> {
+    if (!wait && this.#pool.idleCount === 0 && this.#pool.totalCount >= this.#poolSize) {
+      throw new LedgerError(`PostgreSQL ledger ${this.description}: every connection of the pool is busy`, { path: this.description, code: 'PG_POOL_BUSY' });
+    }
     if (events.length === 0) {
       // One statement is its own transaction: no BEGIN and COMMIT round trips.
       await this.ready();
