@@ -11,7 +11,9 @@ import type * as SqliteLedgerModule from '../../src/ledger/sqlite/sqlite-ledger.
 import type * as Logging from '../../src/logging/logger.js';
 import type * as CallId from '../../src/recording/call-id.js';
 import type { LlmCall } from '../../src/ledger/types.js';
-import { importBuilt } from './build.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BUILD_DIR, buildSources, importBuilt } from './build.js';
 import { benchCall } from './calls.js';
 import { scratchDir } from './scratch.js';
 import { percentile } from './stats.js';
@@ -84,6 +86,38 @@ export async function openWriteLedgers({ postgresUrl }: { postgresUrl: string })
       await sqlite.close();
       await postgres.close();
       scratch.remove();
+    },
+  };
+}
+
+/**
+ * `processes` writer processes (`pg-writer.mjs`), each with its own recorder and pool as a
+ * replica has, recording `inFlight` calls at a time into one PostgreSQL database for `seconds`,
+ * all at once: the calls committed per second, all processes together.
+ */
+export async function startWriterProcesses({ postgresUrl, processes }: { postgresUrl: string; processes: number }) {
+  buildSources();
+  const script = fileURLToPath(new URL('./pg-writer.mjs', import.meta.url));
+  const children = await Promise.all(Array.from({ length: processes }, (_, i) => new Promise<ChildProcess>((resolve, reject) => {
+    const child = fork(script, [BUILD_DIR, postgresUrl, String(i)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`writer ${i} exited with ${code}`)));
+  })));
+  const ask = (child: ChildProcess, message: object) => new Promise<{ calls: number; seconds: number; failed: number }>((resolve) => {
+    child.once('message', (reply) => resolve(reply as { calls: number; seconds: number; failed: number }));
+    child.send(message);
+  });
+  return {
+    async measure({ inFlight, seconds }: { inFlight: number; seconds: number }): Promise<{ callsPerSecond: number; failed: number }> {
+      const results = await Promise.all(children.map((child) => ask(child, { type: 'go', inFlight, seconds })));
+      return { callsPerSecond: results.reduce((sum, r) => sum + r.calls / r.seconds, 0), failed: results.reduce((sum, r) => sum + r.failed, 0) };
+    },
+    async stop() {
+      await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
+      })));
     },
   };
 }
