@@ -98,4 +98,29 @@ describe('the PostgreSQL report fold with writers committing out of order', () =
       await Promise.all(replicas.map((replica) => replica.close()));
     }
   });
+
+  it('reports for a user who may only read, recomputing what changed since the last fold', async () => {
+    const reader = `reader_${database.name}`;
+    await ledger.pool.query(`CREATE ROLE ${reader} LOGIN PASSWORD 'reader-pw'`);
+    await ledger.pool.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader}`);
+    const url = new URL(database.url);
+    url.username = reader;
+    url.password = 'reader-pw';
+    const readOnly = await openPostgresLedger({ url: url.toString(), poolSize: 1 });
+    try {
+      // A call after the last fold: the reader cannot fold it in, and counts it all the same.
+      await ledger.recordBatch({ calls: [testCallToLlmCall({ id: 'after-fold', startedAt: T, conversationId: 'conv-r', costUsd: 1 })], events: [] });
+      const theirs = computeReport(await readOnly.reportInput({ window: WINDOW, humanHourlyRate: 40 }), {}).totals;
+      const ours = computeReport(await ledger.reportInput({ window: WINDOW, humanHourlyRate: 40 }), {}).totals;
+      expect(theirs.llmCalls).toBe(503); // the 502 before, and this one
+      expect(theirs).toEqual(ours);
+      await expect(readOnly.recordBatch({ calls: [testCallToLlmCall({ id: 'refused', startedAt: T, costUsd: 1 })], events: [] }))
+        .rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await readOnly.close();
+      // Roles belong to the server, not the database: not left behind on a server CPR_TEST_POSTGRES_URL names.
+      await ledger.pool.query(`DROP OWNED BY ${reader}`);
+      await ledger.pool.query(`DROP ROLE ${reader}`);
+    }
+  });
 });

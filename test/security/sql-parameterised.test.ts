@@ -58,7 +58,7 @@ const REVIEWED: Record<string, string[]> = {
   // expression, and ORDER_SQL[...], chosen by the typed sort and order options.
   'src/ledger/postgres/pg-ticket-explorer.ts': ['KEPT_PAGE_WHERE', 'LOADED', 'PAGE_SQL', 'ORDER_SQL[`${sort} ${order}`]'],
   // The isolation level, typed as the union of two constant names.
-  'src/ledger/postgres/postgres-ledger.ts': ['isolation'],
+  'src/ledger/postgres/pg-connection.ts': ['isolation'],
   // `table` is typed 'llm_calls' | 'events'; the timeout as above.
   'src/ledger/sqlite/backup.ts': ['table', 'Math.max(0, Math.trunc(busyTimeoutMs))'],
 };

@@ -14,6 +14,10 @@ export const MIGRATION_LOCK_KEY = 1_668_313_709;
  * (so that ten processes starting at once apply each migration once). Returns the names it applied.
  */
 export async function applyPgMigrations(client: pg.ClientBase, migrations: readonly Migration[]): Promise<string[]> {
+  // Up to date already (every start but the first after an upgrade): nothing to lock, nothing to
+  // create, which also lets a user who may only read open the ledger.
+  const recorded = await client.query<{ name: string }>('SELECT name FROM schema_migrations').catch(() => undefined);
+  if (recorded !== undefined && migrations.every((m) => recorded.rows.some((r) => r.name === m.name))) return [];
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)');

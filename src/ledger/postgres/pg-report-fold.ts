@@ -6,6 +6,7 @@ import {
   KEPT_UNSTABLE_SQL, RELINKED_SQL, RESTRICTED_FACTS_SQL, TICKETS_OF_CONVERSATIONS_SQL, TOUCHED_CONVERSATIONS_SQL, TOUCHED_TICKETS_SQL,
 } from './pg-fold-sql.js';
 import { PG_EXPAND_TICKETS_SQL } from './pg-ticket-timeline.js';
+import { checkout } from './pg-connection.js';
 
 /*
  * The report's kept per-ticket facts on PostgreSQL, and why a fold never skips a row.
@@ -92,8 +93,7 @@ async function keep(client: pg.ClientBase, tickets: string[] | null, facts: unkn
  * (serialization failure): the next report folds again. Returns whether it folded.
  */
 export async function foldKeptFacts(pool: pg.Pool): Promise<boolean> {
-  const client = await pool.connect();
-  client.on('error', () => {});
+  const client = await checkout(pool);
   let broken = false;
   try {
     const locked = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [FOLD_LOCK_KEY])).rows[0]!.locked;

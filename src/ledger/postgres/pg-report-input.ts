@@ -11,6 +11,9 @@ import { toLedgerError } from './pg-pool.js';
 
 const FULL_FACTS_SQL = pgTicketFactsSql({ restricted: false });
 
+/** SQLSTATEs of a fold the connection may not write: insufficient privilege, read-only transaction (a standby). */
+const CANNOT_WRITE = new Set(['42501', '25006']);
+
 /** Calls in [$1, $2) with neither conversation nor ticket, per model. */
 const UNATTRIBUTED_SQL = `SELECT ${PG_MODEL} AS model, ${PG_SPEND_COLUMNS}
   FROM llm_calls WHERE conversation_id IS NULL AND ticket_id IS NULL AND started_at >= $1 AND started_at < $2
@@ -51,7 +54,10 @@ export async function loadPgReportInput(ledger: PostgresLedger, { window, humanH
   const override = humanHourlyRate ?? null;
   // Kept facts first (by this replica, unless another one is folding now), then the report in one snapshot.
   await ledger.ready();
+  // A ledger that may not write the kept facts (a read-only user or a hot standby) reports as a
+  // reader does: what changed since the last fold is recomputed for the report alone.
   if (ledger.folds) await foldKeptFacts(ledger.pool).catch((error: unknown) => {
+    if (CANNOT_WRITE.has((error as { code?: string }).code ?? '')) return false;
     throw toLedgerError(error, ledger.url, 'folding the report\'s kept facts');
   });
   return ledger.transaction('reading a report', async (client) => {

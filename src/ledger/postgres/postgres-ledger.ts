@@ -8,11 +8,9 @@ import type { TicketPage, TicketPageOptions, TicketTimeline, TicketTimelineOptio
 import { valueToAdopt, type LedgerSetting, type SettingName } from '../settings.js';
 import type { Ledger, LedgerBatch, LedgerPruneOptions, LedgerPruneResult, LedgerStatus } from '../open-ledger.js';
 import type { Logger } from '../../logging/logger.js';
-import { describeDb } from '../describe-db.js';
 import { LedgerError } from '../../errors.js';
-import { createPgPool, DEFAULT_POOL_SIZE, pgCodeOf, toLedgerError } from './pg-pool.js';
-import { applyPgMigrations } from './apply-pg-migrations.js';
-import { pgMigrations } from './migrations/index.js';
+import { toLedgerError } from './pg-pool.js';
+import { PgConnection } from './pg-connection.js';
 import { insertCalls } from './call-rows.js';
 import { insertPgEvents } from './pg-event-store.js';
 import { readPgSettings, writePgSetting } from './pg-settings.js';
@@ -41,12 +39,6 @@ export interface PostgresLedgerOptions {
   foldKeptFacts?: boolean;
 }
 
-/** The longest `/healthz` waits for PostgreSQL to answer, ms. */
-const PING_TIMEOUT_MS = 1_000;
-
-/** Connections given an 'error' listener already (once each: the pool hands the same ones out again). */
-const CHECKED_OUT = new WeakSet<pg.PoolClient>();
-
 /** The advisory lock key under which a setting is read and written (`cprs`): two processes adopting a rate agree on one. */
 const SETTINGS_LOCK_KEY = 1_668_313_715;
 
@@ -63,114 +55,41 @@ const SETTINGS_LOCK_KEY = 1_668_313_715;
 export class PostgresLedger implements Ledger {
   readonly kind = 'postgres' as const;
   readonly description: string;
-  readonly #url: string;
-  readonly #pool: pg.Pool;
-  readonly #retryMs: number;
-  readonly #poolSize: number;
+  /** Its pool, migrations, transactions and statements. */
+  readonly connection: PgConnection;
   /** Whether its reports fold the kept facts (see {@link PostgresLedgerOptions.foldKeptFacts}). */
   readonly folds: boolean;
-  #migrated = false;
-  #migrating: Promise<void> | undefined;
-  #triedAt = Number.NEGATIVE_INFINITY;
-  #lastError: unknown;
 
-  constructor({ url, poolSize, logger, retryMs = 1_000, foldKeptFacts = true }: PostgresLedgerOptions) {
-    this.#url = url;
+  constructor({ url, poolSize, logger, retryMs, foldKeptFacts = true }: PostgresLedgerOptions) {
+    this.connection = new PgConnection({ url, poolSize, logger, retryMs });
+    this.description = this.connection.description;
     this.folds = foldKeptFacts;
-    this.description = describeDb(url);
-    this.#retryMs = retryMs;
-    this.#poolSize = poolSize ?? DEFAULT_POOL_SIZE;
-    this.#pool = createPgPool({ url, size: this.#poolSize });
-    const logged = new Set<string>();
-    // An idle connection that breaks (the server restarted) must not crash the process: the
-    // pool drops it, and the next query opens another.
-    this.#pool.on('error', (error) => {
-      const code = pgCodeOf(error);
-      if (logged.has(code)) return;
-      logged.add(code);
-      logger?.warn('a PostgreSQL ledger connection broke; the pool opens a new one when needed', { db: this.description, kind: code });
-    });
   }
 
   /** The URL it was opened on (with its password: never for messages, see `description`). */
   get url(): string {
-    return this.#url;
+    return this.connection.url;
   }
 
   /** The pool, for stores that share it (the copy command, tests). */
   get pool(): pg.Pool {
-    return this.#pool;
+    return this.connection.pool;
   }
 
-  /** Connects and applies the migrations, once; while it cannot, tries again at most once per `retryMs` and rejects with why. */
-  async ready(): Promise<void> {
-    if (this.#migrated) return;
-    if (this.#migrating) return this.#migrating;
-    if (Date.now() - this.#triedAt < this.#retryMs) throw this.#lastError;
-    this.#triedAt = Date.now();
-    this.#migrating = (async () => {
-      const client = await this.#checkout();
-      try {
-        await applyPgMigrations(client, pgMigrations);
-        this.#migrated = true;
-      } finally {
-        client.release();
-      }
-    })().catch((error: unknown) => {
-      this.#lastError = toLedgerError(error, this.#url, 'connecting and migrating');
-      throw this.#lastError;
-    }).finally(() => {
-      this.#migrating = undefined;
-    });
-    return this.#migrating;
+  /** Connects and applies the migrations, once (see {@link PgConnection.ready}). */
+  ready(): Promise<void> {
+    return this.connection.ready();
   }
 
-  /**
-   * A connection of the pool. While checked out, a connection the server closes (a restart,
-   * `pg_terminate_backend`) fails the query under way; its 'error' event, which nothing else
-   * listens to then, must not crash the process.
-   */
-  async #checkout(): Promise<pg.PoolClient> {
-    const client = await this.#pool.connect();
-    if (!CHECKED_OUT.has(client)) {
-      CHECKED_OUT.add(client);
-      client.on('error', () => {});
-    }
-    return client;
+  /** {@link PgConnection.transaction}. */
+  transaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>,
+    options?: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' }): Promise<T> {
+    return this.connection.transaction(doing, work, options);
   }
 
-  /** Runs `work` in one transaction on one connection of the pool; a failure rolls it back and rejects with a `LedgerError`. */
-  async transaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>,
-    { isolation = 'READ COMMITTED' }: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' } = {}): Promise<T> {
-    await this.ready();
-    let client: pg.PoolClient;
-    try {
-      client = await this.#checkout();
-    } catch (error) {
-      throw toLedgerError(error, this.#url, doing);
-    }
-    let broken = false;
-    try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(() => false, () => true);
-      throw toLedgerError(error, this.#url, doing);
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  /** One statement outside a transaction. */
-  async query<R extends pg.QueryResultRow>(doing: string, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
-    await this.ready();
-    try {
-      return await this.#pool.query<R>(text, values);
-    } catch (error) {
-      throw toLedgerError(error, this.#url, doing);
-    }
+  /** {@link PgConnection.query}. */
+  query<R extends pg.QueryResultRow>(doing: string, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.connection.query<R>(doing, text, values);
   }
 
   async recordCall(call: LlmCall): Promise<void> {
@@ -185,16 +104,16 @@ export class PostgresLedger implements Ledger {
    * (`--commit-wait-ms`).
    */
   async recordBatch({ calls, events }: LedgerBatch, { wait = true }: { wait?: boolean } = {}): Promise<void> {
-    if (!wait && this.#pool.idleCount === 0 && this.#pool.totalCount >= this.#poolSize) {
+    if (!wait && this.pool.idleCount === 0 && this.pool.totalCount >= this.connection.poolSize) {
       throw new LedgerError(`PostgreSQL ledger ${this.description}: every connection of the pool is busy`, { path: this.description, code: 'PG_POOL_BUSY' });
     }
     if (events.length === 0) {
       // One statement is its own transaction: no BEGIN and COMMIT round trips.
       await this.ready();
       try {
-        await insertCalls(this.#pool, calls);
+        await insertCalls(this.pool, calls);
       } catch (error) {
-        throw toLedgerError(error, this.#url, 'recording calls');
+        throw toLedgerError(error, this.url, 'recording calls');
       }
       return;
     }
@@ -231,7 +150,7 @@ export class PostgresLedger implements Ledger {
 
   async readSettings(name?: SettingName): Promise<LedgerSetting[]> {
     await this.ready();
-    return readPgSettings(this.#pool, name);
+    return readPgSettings(this.pool, name);
   }
 
   async writeSetting(setting: LedgerSetting): Promise<void> {
@@ -253,20 +172,6 @@ export class PostgresLedger implements Ledger {
     return prunePgCalls(this, options);
   }
 
-  /** Resolves when the server answers `SELECT 1`; rejects after {@link PING_TIMEOUT_MS} at most (a server that drops packets answers nothing). */
-  async ping(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LedgerError(`PostgreSQL ledger ${this.description}: no answer within ${PING_TIMEOUT_MS} ms`,
-        { path: this.description, code: 'PG_PING_TIMEOUT' })), PING_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.query('answering a ping', 'SELECT 1'), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async status(): Promise<LedgerStatus> {
     try {
       await this.ping();
@@ -276,8 +181,13 @@ export class PostgresLedger implements Ledger {
     }
   }
 
+  /** Resolves when the server answers, within 1 s (see {@link PgConnection.ping}). */
+  ping(): Promise<void> {
+    return this.connection.ping();
+  }
+
   async close(): Promise<void> {
-    await this.#pool.end();
+    await this.connection.close();
   }
 }
 
