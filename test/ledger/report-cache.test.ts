@@ -1,9 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { pruneCalls } from '../../src/ledger/sqlite/prune.js';
 import { insertEvents, loadReportInput } from '../../src/ledger/sqlite/ticket-store.js';
 import { computeReport } from '../../src/reports/compute-report.js';
 import { events, HOUR, iso, T, WINDOW } from '../support/events.js';
+import { LEDGER_STORES, useLedgerStore } from '../support/ledger-stores.js';
 import { insertCalls, openTestDb, type TestDb } from '../support/open-test-db.js';
 
 
@@ -99,5 +101,70 @@ describe('the report cache', () => {
     expect(report(t.db, { to: T + 4 * HOUR })).toMatchObject({ tickets: 3, llmByCategory: { billing: 0.75, '(none)': 0.4 } });
     // As of T + 6 h: A has .75 + .40 = 1.15; B has C3's .80.
     expect(report(t.db, { to: T + 6 * HOUR }).llmByCategory).toEqual({ billing: 1.15, '(none)': 0.8 });
+  });
+});
+
+/**
+ * A conversation's implicit ticket, opened by a `ticket.opened` of the conversation's id, stands
+ * until the conversation is linked to another ticket: a report ending before that link counts it.
+ * The kept facts (as of every fact) no longer hold it, so a report ending before the link must
+ * set the conversation apart even when its only fact before the end is that opening (property
+ * test history, seed 1404856852).
+ */
+describe.each(LEDGER_STORES)('the report cache, an implicit ticket whose conversation is linked after a report\'s end, on $kind', (factory) => {
+  const store = useLedgerStore(factory);
+  // [22:00 the day before, 01:00): ends when c2 is linked to T1. The whole day: after it.
+  const early = { from: T - 2 * HOUR, to: T + HOUR };
+  const day = { from: T - 24 * HOUR, to: T + 24 * HOUR };
+  const figures = async (ledger: Ledger, window: { from: number; to: number }) => {
+    const { totals, resolvedWithoutActivity } = computeReport(await ledger.reportInput({ window }));
+    return { tickets: totals.tickets, resolved: totals.resolved, unresolved: totals.unresolved, humanOnly: totals.humanOnly,
+      humanOnlyResolved: totals.humanOnlyResolved, conversations: totals.conversations, humanUsd: totals.humanCostUsd,
+      resolvedWithoutActivity };
+  };
+  const record = async (input: unknown[]) => void await store.current.ledger.recordEvents(events(input));
+
+  it('counts the implicit ticket, opened and nothing else, in a report ending at the link: first, kept, and read-only', async () => {
+    await store.current.reset();
+    await record([
+      { type: 'conversation.linked', conversationId: 'c2', ticketId: 'T1', at: iso(T + HOUR) },
+      { type: 'ticket.opened', ticketId: 'c2', at: iso(T) },
+    ]);
+    // As of 01:00, c2 is linked to nothing: ticket c2, opened at 00:00 (in the window), unresolved,
+    // no LLM call: 1 ticket, human-only, no conversation of its own recorded (the opening names none).
+    const asOfLink = { tickets: 1, resolved: 0, unresolved: 1, humanOnly: 1, humanOnlyResolved: 0, conversations: 0, humanUsd: 0,
+      resolvedWithoutActivity: 0 };
+    expect(await figures(store.current.ledger, early)).toEqual(asOfLink); // the first report: every ticket folded
+    // The whole day, as of its end: c2 belongs to T1, so ticket c2 is no ticket; T1, with the link
+    // alone (activity: opened at 01:00), is 1 ticket, unresolved, human-only, with 1 conversation.
+    expect(await figures(store.current.ledger, day)).toEqual({ ...asOfLink, conversations: 1 });
+    // Again before the link, now that T1 is kept as of every fact (and ticket c2 is not kept at all).
+    expect(await figures(store.current.ledger, early)).toEqual(asOfLink);
+    expect(await figures(await store.current.openReader(), early)).toEqual(asOfLink);
+    // The property's fourth step: 0 s of work on T1 at 00:00 changes no count (T1 opens at 00:00, still one ticket).
+    await record([{ type: 'human.work', ticketId: 'T1', at: iso(T), seconds: 0 }]);
+    expect(await figures(store.current.ledger, day)).toEqual({ ...asOfLink, conversations: 1 });
+  });
+
+  it('counts the implicit ticket resolved before the link as opened, not as resolved without activity', async () => {
+    await store.current.reset();
+    await record([
+      { type: 'ticket.opened', ticketId: 'c2', at: iso(T) },
+      { type: 'ticket.resolved', ticketId: 'c2', at: iso(T + HOUR / 2), by: 'human' },
+      { type: 'conversation.linked', conversationId: 'c2', ticketId: 'T1', at: iso(T + HOUR) },
+    ]);
+    // As of 01:00: ticket c2 opened at 00:00 and resolved by a human at 00:30: 1 ticket, resolved,
+    // human-only; its opening is activity of its own, so it is not resolved without activity.
+    const asOfLink = { tickets: 1, resolved: 1, unresolved: 0, humanOnly: 1, humanOnlyResolved: 1, conversations: 0, humanUsd: 0,
+      resolvedWithoutActivity: 0 };
+    expect(await figures(store.current.ledger, early)).toEqual(asOfLink);
+    // The whole day: c2 belongs to T1, so the opening of ticket c2 is no longer its own; c2 keeps
+    // its resolution alone (resolved without activity), and T1 its link (unresolved, 1 conversation):
+    // 2 tickets, 1 resolved + 1 unresolved, both human-only.
+    expect(await figures(store.current.ledger, day)).toEqual({ tickets: 2, resolved: 1, unresolved: 1, humanOnly: 2, humanOnlyResolved: 1,
+      conversations: 1, humanUsd: 0, resolvedWithoutActivity: 1 });
+    // Before the link again, with c2 kept as of every fact (without activity): it is set apart and counted as of 01:00.
+    expect(await figures(store.current.ledger, early)).toEqual(asOfLink);
+    expect(await figures(await store.current.openReader(), early)).toEqual(asOfLink);
   });
 });

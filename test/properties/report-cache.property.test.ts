@@ -25,8 +25,9 @@ const TICKETS = ['T1', 'T2', 'T3'];
 const CONVERSATIONS = ['c1', 'c2', 'c3', 'c4'];
 
 const at = fc.integer({ min: 0, max: 12 }).map((h) => T + h * HOUR);
+// A ticket id may be a conversation's: handoffs, work and status changes of its implicit ticket, named by id.
 const ticketOrConversation = fc.oneof(
-  fc.record({ ticketId: fc.constantFrom(...TICKETS) }),
+  fc.record({ ticketId: fc.constantFrom(...TICKETS, 'c1', 'c2') }),
   fc.record({ conversationId: fc.constantFrom(...CONVERSATIONS) }),
 );
 

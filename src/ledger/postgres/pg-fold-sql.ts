@@ -37,8 +37,9 @@ UNION SELECT ticket_id FROM llm_calls WHERE conversation_id = ANY($1::text[]) AN
 UNION SELECT unnest($1::text[])`;
 
 /**
- * Conversations relinked at or after $1 that have a fact before it: the tickets they may belong
- * to have other facts as of $1 than as of now (see the SQLite `UNSTABLE_SQL`).
+ * Conversations relinked at or after $1 that have a fact before it (the opening of their implicit
+ * ticket included): the tickets they may belong to have other facts as of $1 than as of now (see
+ * the SQLite `UNSTABLE_SQL`).
  */
 export const RELINKED_SQL = `
 SELECT DISTINCT l.conversation_id FROM conversation_links l
@@ -47,7 +48,8 @@ SELECT DISTINCT l.conversation_id FROM conversation_links l
      OR EXISTS (SELECT 1 FROM llm_calls c WHERE c.conversation_id = l.conversation_id AND c.started_at < $1)
      OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = l.conversation_id AND h.at < $1)
      OR EXISTS (SELECT 1 FROM human_work w WHERE w.conversation_id = l.conversation_id AND w.at < $1)
-     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < $1))`;
+     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < $1)
+     OR EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_id = l.conversation_id AND t.opened_at < $1))`;
 
 /** Kept tickets with a fact at or after $1, opened before it: their facts as of $1 differ from the kept ones. */
 export const KEPT_UNSTABLE_SQL = 'SELECT ticket_id FROM report_ticket_facts WHERE last_at >= $1 AND opened_at < $1';

@@ -77,10 +77,12 @@ UNION SELECT json_extract(body, '$.ticketId') FROM events WHERE seq > @events AN
 /**
  * Tickets whose facts as of @to differ from their facts as of now: those with a fact at or after
  * @to (and one before), and every ticket a conversation relinked at or after @to may belong to.
- * A conversation whose every fact (link, call, event) is at or after @to moves nothing a report
- * ending at @to sees: the tickets it is linked to then have a fact at or after @to and are set
- * apart by that. So only the conversations linked at or after @to that have a fact before it
- * count; a window followed by a month of new conversations does not fold every ticket again.
+ * A conversation whose every fact (link, call, event, and the opening of its implicit ticket) is
+ * at or after @to moves nothing a report ending at @to sees: the tickets it is linked to then have
+ * a fact at or after @to and are set apart by that. So only the conversations linked at or after
+ * @to that have a fact before it count; a window followed by a month of new conversations does
+ * not fold every ticket again. A `ticket.opened` of the conversation's own id before @to is such
+ * a fact: as of @to that implicit ticket stands (it is no ticket as of now, so nothing kept holds it).
  */
 const UNSTABLE_SQL = `
 INSERT OR IGNORE INTO temp.facts_touched (conversation_id)
@@ -90,7 +92,8 @@ SELECT DISTINCT l.conversation_id FROM conversation_links l
      OR EXISTS (SELECT 1 FROM llm_calls c WHERE c.conversation_id = l.conversation_id AND c.started_at < @to)
      OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = l.conversation_id AND h.at < @to)
      OR EXISTS (SELECT 1 FROM human_work w WHERE w.conversation_id = l.conversation_id AND w.at < @to)
-     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < @to))`;
+     OR EXISTS (SELECT 1 FROM status_changes s WHERE s.conversation_id = l.conversation_id AND s.at < @to)
+     OR EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_id = l.conversation_id AND t.opened_at < @to))`;
 
 const TEMP_TABLES = `${FACTS_TEMP_TABLES}
   CREATE TEMP TABLE IF NOT EXISTS facts_touched (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
