@@ -57,12 +57,12 @@ export function signedHeaders(
 
 /**
  * Starts the harness; the clock starts at `start`. `store: 'postgres'`: `serve` on a fresh
- * database of the run's PostgreSQL server (dropped at close). Default SQLite.
+ * database of the run's PostgreSQL server, or of the one at `serverUrl` (dropped at close). Default SQLite.
  */
-export async function startWebhookHarness(start: number, options: StartServerOptions = {}, { store = 'sqlite' }: { store?: WebhookStore } = {}):
-  Promise<WebhookHarness> {
+export async function startWebhookHarness(start: number, options: StartServerOptions = {},
+  { store = 'sqlite', serverUrl }: { store?: WebhookStore; serverUrl?: string } = {}): Promise<WebhookHarness> {
   const clock = { now: start };
-  const database = store === 'postgres' ? await createTestDatabase() : undefined;
+  const database = store === 'postgres' ? await createTestDatabase(serverUrl) : undefined;
   const h = await startProxyHarness({ helpdeskSettings: CONFIG, env: ENV, now: () => clock.now, ...(database ? { db: database.url } : {}), ...options });
   return {
     ...h,
