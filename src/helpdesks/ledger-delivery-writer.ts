@@ -7,6 +7,12 @@ export interface LedgerDeliveryWriterOptions {
   ledger: Ledger;
   logger: Logger;
   now?: () => number;
+  /**
+   * The longest a delivery waits for its transaction before it is answered 503, ms. Default
+   * 3,000: within the 5 s HubSpot and Intercom give an answer. A transaction that commits after
+   * it is no harm: the redelivery finds its events and moves stored, a duplicate.
+   */
+  answerWithinMs?: number;
 }
 
 /**
@@ -21,21 +27,23 @@ export class LedgerDeliveryWriter implements WebhookWriter {
   readonly #ledger: Ledger;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #answerWithinMs: number;
   readonly #loggedKinds = new Set<string>();
   readonly buffered = 0;
   readonly dropped = 0;
 
-  constructor({ ledger, logger, now = Date.now }: LedgerDeliveryWriterOptions) {
+  constructor({ ledger, logger, now = Date.now, answerWithinMs = 3_000 }: LedgerDeliveryWriterOptions) {
     this.#ledger = ledger;
+    this.#answerWithinMs = answerWithinMs;
     this.#logger = logger;
     this.#now = now;
   }
 
   async write(batch: DeliveryBatch): Promise<WriteOutcome> {
     try {
-      const { accepted, duplicates, conflicts, newMoves } = (batch.stageMoves?.length ?? 0) > 0
-        ? await this.#ledger.recordStageMoves(stageMoveBatchOf(batch, this.#now))
-        : { ...await this.#ledger.recordEvents(batch.events), newMoves: 0 };
+      const { accepted, duplicates, conflicts, newMoves } = await this.#within((batch.stageMoves?.length ?? 0) > 0
+        ? this.#ledger.recordStageMoves(stageMoveBatchOf(batch, this.#now))
+        : this.#ledger.recordEvents(batch.events).then((result) => ({ ...result, newMoves: 0 })));
       return { kind: 'written', accepted, duplicates, conflicts: conflicts.length, newMoves };
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
@@ -48,6 +56,17 @@ export class LedgerDeliveryWriter implements WebhookWriter {
       }
       return { kind: 'busy', reason: kind };
     }
+  }
+
+  /** `writing`, or a rejection with code `SLOW_COMMIT` past `answerWithinMs` (the write goes on). */
+  #within<T>(writing: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`the ledger did not commit within ${this.#answerWithinMs} ms`),
+        { code: 'SLOW_COMMIT' })), this.#answerWithinMs);
+    });
+    writing.catch(() => {}); // A write that fails after the answer was given is the redelivery's to retry.
+    return Promise.race([writing, late]).finally(() => clearTimeout(timer));
   }
 
   close(): void {
