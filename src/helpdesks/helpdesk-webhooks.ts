@@ -34,7 +34,7 @@ export interface HelpdeskWebhooksOptions {
    * without ever waiting for its lock: see {@link DeliveryWriter}), or any `Ledger` (PostgreSQL),
    * written through its contract.
    */
-  store: { db: Database; busyTimeoutMs: number } | { ledger: Ledger };
+  store: { db: Database; busyTimeoutMs: number } | { ledger: Ledger; maxConcurrentWrites?: number };
   adminToken?: string;
   logger: Logger;
   now: () => number;
@@ -54,7 +54,7 @@ export interface HelpdeskWebhooksOptions {
 export function createHelpdeskWebhooks({ settings, store, adminToken, logger, now, bodyMemory, bodyTimeoutMs }: HelpdeskWebhooksOptions): HelpdeskWebhooks {
   const endpoints = helpdeskEndpoints(settings);
   const stats = new DeliveryStats([...endpoints.keys()]);
-  const writer: WebhookWriter = 'ledger' in store ? new LedgerDeliveryWriter({ ledger: store.ledger, logger, now })
+  const writer: WebhookWriter = 'ledger' in store ? new LedgerDeliveryWriter({ ledger: store.ledger, maxConcurrentWrites: store.maxConcurrentWrites, logger, now })
     : new DeliveryWriter({ db: store.db, busyTimeoutMs: store.busyTimeoutMs, logger, now });
   const handle = createWebhookRoute({ endpoints, writer, stats, countDelivery: createWebhookMetrics(), logger, now, bodyMemory, bodyTimeoutMs });
   const apiRouter = express.Router();

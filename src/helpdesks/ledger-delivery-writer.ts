@@ -13,6 +13,12 @@ export interface LedgerDeliveryWriterOptions {
    * it is no harm: the redelivery finds its events and moves stored, a duplicate.
    */
   answerWithinMs?: number;
+  /**
+   * Deliveries written at once; the others wait their turn (within `answerWithinMs`). Keeps a
+   * burst of webhooks from taking every connection of the pool the proxy's calls commit through.
+   * Default: no limit.
+   */
+  maxConcurrentWrites?: number;
 }
 
 /**
@@ -28,12 +34,16 @@ export class LedgerDeliveryWriter implements WebhookWriter {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #answerWithinMs: number;
+  readonly #maxConcurrentWrites: number;
+  #writing = 0;
+  readonly #turns: Array<() => void> = [];
   readonly #loggedKinds = new Set<string>();
   readonly buffered = 0;
   readonly dropped = 0;
 
-  constructor({ ledger, logger, now = Date.now, answerWithinMs = 3_000 }: LedgerDeliveryWriterOptions) {
+  constructor({ ledger, logger, now = Date.now, answerWithinMs = 3_000, maxConcurrentWrites = Number.POSITIVE_INFINITY }: LedgerDeliveryWriterOptions) {
     this.#ledger = ledger;
+    this.#maxConcurrentWrites = Math.max(1, maxConcurrentWrites);
     this.#answerWithinMs = answerWithinMs;
     this.#logger = logger;
     this.#now = now;
@@ -41,9 +51,10 @@ export class LedgerDeliveryWriter implements WebhookWriter {
 
   async write(batch: DeliveryBatch): Promise<WriteOutcome> {
     try {
-      const { accepted, duplicates, conflicts, newMoves } = await this.#within((batch.stageMoves?.length ?? 0) > 0
+      const answered = { late: false };
+      const { accepted, duplicates, conflicts, newMoves } = await this.#within(this.#inTurn(answered, () => (batch.stageMoves?.length ?? 0) > 0
         ? this.#ledger.recordStageMoves(stageMoveBatchOf(batch, this.#now))
-        : this.#ledger.recordEvents(batch.events).then((result) => ({ ...result, newMoves: 0 })));
+        : this.#ledger.recordEvents(batch.events).then((result) => ({ ...result, newMoves: 0 }))), answered);
       return { kind: 'written', accepted, duplicates, conflicts: conflicts.length, newMoves };
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
@@ -58,12 +69,32 @@ export class LedgerDeliveryWriter implements WebhookWriter {
     }
   }
 
-  /** `writing`, or a rejection with code `SLOW_COMMIT` past `answerWithinMs` (the write goes on). */
-  #within<T>(writing: Promise<T>): Promise<T> {
+  /**
+   * Runs `write` when fewer than `maxConcurrentWrites` run; a delivery answered (503) before its
+   * turn came is not written at all: the helpdesk redelivers it.
+   */
+  async #inTurn<T>(answered: { late: boolean }, write: () => Promise<T>): Promise<T> {
+    // A finished write hands its slot to the next in line: `#writing` counts the slots taken.
+    if (this.#writing >= this.#maxConcurrentWrites) await new Promise<void>((resolve) => this.#turns.push(resolve));
+    else this.#writing += 1;
+    try {
+      if (answered.late) throw Object.assign(new Error('answered before its turn to write'), { code: 'SLOW_COMMIT' });
+      return await write();
+    } finally {
+      const next = this.#turns.shift();
+      if (next !== undefined) next();
+      else this.#writing -= 1;
+    }
+  }
+
+  /** `writing`, or a rejection with code `SLOW_COMMIT` past `answerWithinMs` (a write already started goes on). */
+  #within<T>(writing: Promise<T>, answered: { late: boolean }): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`the ledger did not commit within ${this.#answerWithinMs} ms`),
-        { code: 'SLOW_COMMIT' })), this.#answerWithinMs);
+      timer = setTimeout(() => {
+        answered.late = true;
+        reject(Object.assign(new Error(`the ledger did not commit within ${this.#answerWithinMs} ms`), { code: 'SLOW_COMMIT' }));
+      }, this.#answerWithinMs);
     });
     writing.catch(() => {}); // A write that fails after the answer was given is the redelivery's to retry.
     return Promise.race([writing, late]).finally(() => clearTimeout(timer));

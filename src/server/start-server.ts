@@ -197,7 +197,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   // transaction each (503 while it cannot be reached: the helpdesk redelivers). A SQLite ledger
   // that could not be opened at start leaves them off.
   const webhookStore = sqlite !== undefined ? { db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs }
-    : pgLedger !== undefined ? { ledger: pgLedger } : undefined;
+    // Half the pool at most for webhooks: the proxy's commits keep the other half through a burst.
+    : pgLedger !== undefined ? { ledger: pgLedger, maxConcurrentWrites: Math.max(1, Math.floor(config.dbPoolSize / 2)) } : undefined;
   const webhooks = helpdesks === undefined ? undefined : webhookStore === undefined ? disabledWebhooks(logger)
     : createHelpdeskWebhooks({ settings: helpdesks, store: webhookStore, adminToken: config.adminToken, logger, now,
       bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
