@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function start(store: WebhookStore): Promise<WebhookHarness> {
-  const h = await startWebhookHarness(NOW, {}, { store });
+  const h = await startWebhookHarness(NOW, { store });
   harnesses.push(h);
   return h;
 }

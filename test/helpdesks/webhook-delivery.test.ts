@@ -18,7 +18,7 @@ describe.each(WEBHOOK_STORES)('helpdesk webhooks on $store', ({ store }) => {
   // A fresh ledger for each test: "nothing stored" is checked on an empty one.
   let h: WebhookHarness;
   beforeEach(async () => {
-    h = await startWebhookHarness(NOW, {}, { store });
+    h = await startWebhookHarness(NOW, { store });
   });
   afterEach(async () => h.close());
 
@@ -123,11 +123,11 @@ describe.each(WEBHOOK_STORES)('helpdesk webhooks on $store', ({ store }) => {
       const refused = await h.post('hubspot', body, { headers: { ...publicSigned, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'cpr.example.com' } });
       expect(refused.status).toBe(401);
       const trusting = await startWebhookHarness(NOW, {
-        helpdeskSettings: { hubspot: { secretEnv: 'HUBSPOT_CLIENT_SECRET', closedStageIds: ['4'], trustForwardedHeaders: true } },
-      }, { store });
+        store, helpdeskSettings: { hubspot: { secretEnv: 'HUBSPOT_CLIENT_SECRET', closedStageIds: ['4'], trustForwardedHeaders: true } },
+      });
       const configured = await startWebhookHarness(NOW, {
-        helpdeskSettings: { hubspot: { secretEnv: 'HUBSPOT_CLIENT_SECRET', closedStageIds: ['4'], publicUrl: 'https://cpr.example.com/' } },
-      }, { store });
+        store, helpdeskSettings: { hubspot: { secretEnv: 'HUBSPOT_CLIENT_SECRET', closedStageIds: ['4'], publicUrl: 'https://cpr.example.com/' } },
+      });
       try {
         const viaForwarded = await trusting.post('hubspot', body, { headers: { ...publicSigned, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'cpr.example.com' } });
         expect(viaForwarded.status).toBe(200);
@@ -142,7 +142,8 @@ describe.each(WEBHOOK_STORES)('helpdesk webhooks on $store', ({ store }) => {
       const only = await startWebhookHarness(NOW, {
         adminToken: 'admin-secret',
         helpdeskSettings: { zendesk: { secretEnv: 'ZENDESK_WEBHOOK_SECRET' } },
-      }, { store });
+        store,
+      });
       try {
         expect((await only.post('intercom', DELIVERIES[1]!.body)).status).toBe(404);
         expect((await only.post('zendesk', DELIVERIES[0]!.body)).status).toBe(200);

@@ -56,11 +56,11 @@ export function signedHeaders(
 }
 
 /**
- * Starts the harness; the clock starts at `start`. `store: 'postgres'`: `serve` on a fresh
+ * Starts the harness; the clock starts at `start`; `options` go to `startServer`, but for `store: 'postgres'`: `serve` on a fresh
  * database of the run's PostgreSQL server, or of the one at `serverUrl` (dropped at close). Default SQLite.
  */
-export async function startWebhookHarness(start: number, options: StartServerOptions = {},
-  { store = 'sqlite', serverUrl }: { store?: WebhookStore; serverUrl?: string } = {}): Promise<WebhookHarness> {
+export async function startWebhookHarness(start: number,
+  { store = 'sqlite', serverUrl, ...options }: StartServerOptions & { store?: WebhookStore; serverUrl?: string } = {}): Promise<WebhookHarness> {
   const clock = { now: start };
   const database = store === 'postgres' ? await createTestDatabase(serverUrl) : undefined;
   const h = await startProxyHarness({ helpdeskSettings: CONFIG, env: ENV, now: () => clock.now, ...(database ? { db: database.url } : {}), ...options });

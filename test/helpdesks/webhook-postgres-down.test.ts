@@ -34,7 +34,7 @@ describe('helpdesk webhooks while PostgreSQL is down', () => {
   it('answer 503 so that the helpdesk redelivers; the redeliveries store each event once, as a ledger never down does', async () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', write: (line) => void lines.push(line) });
-    const h = await startWebhookHarness(NOW, { logger }, { store: 'postgres', serverUrl: server.url });
+    const h = await startWebhookHarness(NOW, { logger, store: 'postgres', serverUrl: server.url });
     // The same deliveries, in the same order, to a SQLite ledger that is never down: what "nothing lost, nothing doubled" means.
     const reference = await startWebhookHarness(NOW);
     try {
@@ -88,7 +88,7 @@ describe('helpdesk webhooks while PostgreSQL is down', () => {
   }, 60_000);
 
   it('answer 503 after 3 s when PostgreSQL holds the write up; the write that commits later makes the redelivery a duplicate', async () => {
-    const h = await startWebhookHarness(NOW, {}, { store: 'postgres', serverUrl: server.url });
+    const h = await startWebhookHarness(NOW, { store: 'postgres', serverUrl: server.url });
     const locker = new pg.Client({ connectionString: h.db });
     await locker.connect();
     try {
