@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<unknown>> = 
   stalls: async (options) => (await import('./stalls.js')).runStallsBenchmark(options),
   webhooks: async (options) => (await import('./webhooks.js')).runWebhooksBenchmark(options),
   dashboard: async (options) => (await import('./dashboard.js')).runDashboardBenchmark(options),
+  postgres: async (options) => (await import('./postgres.js')).runPostgresBenchmark(options),
   'postgres-driver': async (options) => (await import('./postgres-driver.js')).runPostgresDriverBenchmark(options),
 };
 

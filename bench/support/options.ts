@@ -19,7 +19,7 @@ export interface BenchOptions {
   targets: string[];
 }
 
-const HELP = `npm run bench -- [proxy] [streaming] [ledger] [report] [memory] [in-process] [stalls] [webhooks] [dashboard] [options]
+const HELP = `npm run bench -- [proxy] [streaming] [ledger] [report] [memory] [in-process] [stalls] [webhooks] [dashboard] [postgres] [options]
   --rounds=N       alternating rounds per figure (default 5, 3 with --quick)
   --duration=S     seconds per load measurement (default 5, 2 with --quick)
   --loadgen=wrk|node  load generator (default: wrk when installed, else autocannon + hrtime client)

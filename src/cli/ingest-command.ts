@@ -9,7 +9,9 @@ import { jsonErrorPosition } from '../api/json-error-position.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import type { CprEvent } from '../tickets/types.js';
 import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
-import { DEFAULT_DB_PATH, ledgerPathOf } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
+import { openCommandLedger } from './command-ledger.js';
+import { isPostgresUrl } from './ledger-target.js';
 import { eventsAnswer } from '../tickets/events-answer.js';
 import { EventWarnings } from '../tickets/unknown-fields.js';
 import type { EventWarning } from '../tickets/unknown-fields.js';
@@ -132,7 +134,7 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
     .command('ingest')
     .description('Import events (tickets, links, handoffs, human work, resolutions, fixed costs) from a JSON Lines file')
     .argument('<file>', 'JSON Lines file, one event a line')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .action(async (file: string, options: { db?: string }) => {
       const env = deps.env ?? process.env;
       const stdout = deps.stdout ?? process.stdout;
@@ -147,9 +149,10 @@ export function registerIngestCommand(program: Command, deps: TicketCommandDeps)
       }
       const dbPath = ledgerPathOf(options.db, env);
       // Events may come before the proxy's first call, so ingest creates a missing ledger, and says so.
-      const created = dbPath !== ':memory:' && !existsSync(dbPath);
-      if (!created && dbPath !== ':memory:') checkLedgerFile(dbPath);
-      const ledger = await deps.openLedger(dbPath);
+      const isFile = dbPath !== ':memory:' && !isPostgresUrl(dbPath);
+      const created = isFile && !existsSync(dbPath);
+      if (isFile && !created) checkLedgerFile(dbPath);
+      const ledger = await openCommandLedger(dbPath, deps.openLedger);
       if (created) stderr.write(`cpr-meter: created a new ledger at ${dbPath}\n`);
       try {
         const total = read.events.length;

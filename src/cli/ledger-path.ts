@@ -5,6 +5,9 @@ import { checkLedgerFile } from '../ledger/sqlite/check-ledger-file.js';
 /** Default ledger file when neither `--db` nor `CPR_DB` is given. */
 export const DEFAULT_DB_PATH = './cpr-meter.db';
 
+/** How every command's `--db` reads in its help. */
+export const DB_OPTION_HELP = `SQLite ledger file or PostgreSQL URL, postgres://user:password@host/db (env CPR_DB, default ${DEFAULT_DB_PATH})`;
+
 /** The ledger a command works on: `--db`, then `CPR_DB` (when not empty), then `./cpr-meter.db`. */
 export function ledgerPathOf(option: string | undefined, env: Record<string, string | undefined>): string {
   if (option !== undefined && option !== '') return option;

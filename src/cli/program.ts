@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
 import { registerBackupCommand } from './backup-command.js';
+import { registerCopyCommand } from './copy-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerPruneCommand } from './prune-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -10,6 +10,15 @@ import { registerWebhookCommand } from './webhook-command.js';
 import { registerSettingsCommand } from './settings-command.js';
 import { registerTicketsCommands } from './tickets-command.js';
 import { version } from './version.js';
+import { openLedger } from '../ledger/open-ledger.js';
+import type { PostgresLedger } from '../ledger/postgres/postgres-ledger.js';
+import { postgresCopyTarget } from '../ledger/copy/postgres-copy-target.js';
+
+/** The ledger `db` names: a SQLite file, or a PostgreSQL database for a `postgres://` URL. */
+const openAnyLedger = (db: string) => openLedger(db);
+
+/** The PostgreSQL ledger at `url`, as the target of `cpr-meter copy` (the command checked it is a URL). */
+const openCopyTarget = async (url: string) => postgresCopyTarget((await openLedger(url)) as PostgresLedger);
 
 /**
  * The `cpr-meter` program with every command. It throws instead of exiting (commander's
@@ -26,14 +35,15 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
 
-  const ticketDeps = { openLedger: async (path: string) => openSqliteLedger({ path }) };
+  const ticketDeps = { openLedger: openAnyLedger };
 
   registerServeCommand(program);
   registerReportCommand(program, ticketDeps);
   registerIngestCommand(program, ticketDeps);
-  registerRepriceCommand(program);
+  registerRepriceCommand(program, ticketDeps);
   registerBackupCommand(program);
-  registerPruneCommand(program);
+  registerCopyCommand(program, { openTarget: openCopyTarget });
+  registerPruneCommand(program, ticketDeps);
   registerWebhookCommand(program);
   registerSettingsCommand(program, ticketDeps);
   registerTicketsCommands(program, ticketDeps);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
-import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
-import { pruneCalls } from '../ledger/sqlite/prune.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import type { Ledger } from '../ledger/open-ledger.js';
+import { openCommandLedger, requireLedger } from './command-ledger.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
 
 const DAY_MS = 86_400_000;
 
@@ -14,14 +14,16 @@ function positiveInteger(value: string, option: string): number {
 
 /**
  * Adds `cpr-meter prune --older-than-days N`: deletes the LLM calls older than N days in small
- * batches, so that a running proxy is never held up for long. Ticket events are kept.
+ * batches, so that a running proxy is never held up for long (SQLite: one short write lock per
+ * batch; PostgreSQL: a batch locks only the rows it deletes, and the proxies' inserts never wait
+ * for it). Ticket events are kept.
  */
-export function registerPruneCommand(program: Command): void {
+export function registerPruneCommand(program: Command, { openLedger }: { openLedger: (db: string) => Promise<Ledger> }): void {
   program
     .command('prune')
     .description('Delete LLM calls older than N days, in small batches (ticket events are kept)')
     .requiredOption('--older-than-days <n>', 'delete calls that started more than N days ago (integer >= 1)')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .option('--batch-size <n>', 'rows deleted per transaction (integer >= 1, default 1000)')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .action(async (options: { olderThanDays: string; db?: string; batchSize?: string; dryRun?: boolean }) => {
@@ -29,10 +31,10 @@ export function registerPruneCommand(program: Command): void {
       const batchSize = options.batchSize === undefined ? 1000 : positiveInteger(options.batchSize, '--batch-size');
       const before = Date.now() - days * DAY_MS;
       const path = ledgerPathOf(options.db, process.env);
-      requireLedgerFile(path);
-      const ledger = openSqliteLedger({ path });
+      requireLedger(path);
+      const ledger = await openCommandLedger(path, openLedger);
       try {
-        const result = await pruneCalls({ db: ledger.db, before, batchSize, dryRun: options.dryRun === true });
+        const result = await ledger.pruneCalls({ before, batchSize, dryRun: options.dryRun === true });
         const cutoff = new Date(before).toISOString();
         process.stdout.write(options.dryRun
           ? `would delete ${result.deleted} LLM calls that started before ${cutoff}\n`

@@ -6,7 +6,8 @@ import { parseHourlyRate } from '../reports/report-options.js';
 import { REPORT_FORMATS, formatReport } from '../reports/format-report.js';
 import type { ReportFormat } from '../reports/format-report.js';
 import type { TicketLedger } from '../ledger/ticket-ledger.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
+import { openCommandLedger, requireLedger } from './command-ledger.js';
 
 /** A writable stream as the commands use it (`process.stdout`, `process.stderr`, or a test's). */
 export interface CliOutput {
@@ -19,7 +20,7 @@ export interface CliOutput {
  * `openLedger` is required; the rest default to the process's own.
  */
 export interface TicketCommandDeps {
-  /** Opens the ledger at a path (creating it when missing) with migrations applied. */
+  /** Opens the ledger at a path or PostgreSQL URL (creating it when missing) with migrations applied. */
   openLedger: (dbPath: string) => Promise<TicketLedger & { close(): Promise<void> }>;
   /** Environment for defaults (`CPR_DB`, `CPR_HUMAN_BASELINE_CPR`). Default `process.env`. */
   env?: Record<string, string | undefined>;
@@ -54,7 +55,7 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
   program
     .command('report')
     .description('Cost per resolution, AI journey vs human-only, for a window (default: the last 30 days)')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .option('--from <date>', 'window start, inclusive: 2026-10-01 or an ISO 8601 date-time with zone (default: 30 days before --to)')
     .option('--to <date>', 'window end, exclusive (default: now)')
     .option('--group-by <key>', 'category, channel, customer, day, week (ISO, e.g. 2026-W45) or month (default: no breakdown)')
@@ -73,11 +74,11 @@ export function registerReportCommand(program: Command, deps: TicketCommandDeps)
         throw new ValidationError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got "${format}".`, { field: '--format' });
       }
       const dbPath = ledgerPathOf(options.db, env);
-      requireLedgerFile(dbPath);
+      requireLedger(dbPath);
       // The ledger's rates, unless this report is given its own (CPR_HUMAN_HOURLY_RATE sets the ledger's, through serve).
       const humanHourlyRate = options.humanHourlyRate === undefined ? undefined
         : parseHourlyRate(options.humanHourlyRate, '--human-hourly-rate');
-      const ledger = await deps.openLedger(dbPath);
+      const ledger = await openCommandLedger(dbPath, deps.openLedger);
       try {
         // The baseline: the option, else the environment variable; a bad value is named by where it came from.
         const baselineFromEnv = options.humanBaselineCpr === undefined && (env.CPR_HUMAN_BASELINE_CPR ?? '') !== '';

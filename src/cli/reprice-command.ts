@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
-import { openSqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
+import type { CallLedger } from '../ledger/ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { loadPriceFile } from '../pricing/price-file.js';
 import { repriceCalls } from '../pricing/reprice.js';
 import { parseInstant } from '../reports/report-options.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
+import { openCommandLedger, requireLedger } from './command-ledger.js';
 
 /** Adds `cpr-meter reprice`: recompute stored costs with the current prices. */
-export function registerRepriceCommand(program: Command): void {
+export function registerRepriceCommand(program: Command, { openLedger }: { openLedger: (db: string) => Promise<CallLedger> }): void {
   program
     .command('reprice')
     .description('Recompute the cost of stored calls with the current prices (bundled + overrides)')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .option('--prices <file>', 'JSON file of price overrides, USD per million tokens (env CPR_PRICES, default: bundled prices only)')
     .option('--from <time>', 'calls started at or after: 2026-10-01 or an ISO 8601 date-time with zone (default: the first call)')
     .option('--to <time>', 'calls started before (default: now)')
@@ -23,8 +24,8 @@ export function registerRepriceCommand(program: Command): void {
         to: options.to ? parseInstant(options.to, 'to') : Date.now() + 1,
       };
       const path = ledgerPathOf(options.db, process.env);
-      requireLedgerFile(path);
-      const ledger = openSqliteLedger({ path });
+      requireLedger(path);
+      const ledger = await openCommandLedger(path, openLedger);
       try {
         const result = await repriceCalls({ ledger, prices, window });
         process.stdout.write(`repriced: ${result.examined} calls examined, ${result.updated} updated, ${result.unpriced} still unpriced\n`);

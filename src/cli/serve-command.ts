@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startServer } from '../server/start-server.js';
 import { warmTokenizer } from '../usage/estimate.js';
+import { DB_OPTION_HELP } from './ledger-path.js';
 
 /** Adds `cpr-meter serve`: the recording proxy and its API. */
 export function registerServeCommand(program: Command): void {
@@ -9,7 +10,7 @@ export function registerServeCommand(program: Command): void {
     .description('Run the OpenAI-compatible proxy that records the cost of every LLM call, and the event/report API')
     .option('--port <port>', 'port to listen on (env CPR_PORT, default 8787)')
     .option('--host <host>', 'interface to listen on (env CPR_HOST, default 127.0.0.1)')
-    .option('--db <file>', 'SQLite ledger file (env CPR_DB, default ./cpr-meter.db)')
+    .option('--db <ledger>', DB_OPTION_HELP)
     .option('--db-pool-size <n>', 'PostgreSQL ledger: connections in the pool (env CPR_DB_POOL_SIZE, default 10)')
     .option('--commit-wait-ms <ms>', 'PostgreSQL ledger: longest a response waits for its row\'s commit before the row is kept for retry (env CPR_COMMIT_WAIT_MS, default 500)')
     .option('--upstream <url>', 'OpenAI-compatible upstream, /v1 included; or several, as name=url or name=url@provider (repeat the option, or separate with commas); the first is the default (env CPR_UPSTREAM_URL, default https://api.openai.com/v1)',

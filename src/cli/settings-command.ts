@@ -7,7 +7,9 @@ import { MAX_AMOUNT } from '../tickets/event-schema.js';
 import { parseInstant } from '../reports/report-options.js';
 import { formatUsd } from '../reports/format-values.js';
 import { renderTextTable } from '../reports/text-table.js';
-import { DEFAULT_DB_PATH } from './report-command.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
+import { openCommandLedger } from './command-ledger.js';
+import { isPostgresUrl } from './ledger-target.js';
 import type { CliOutput } from './report-command.js';
 
 /** What `cpr-meter settings` needs from the program that registers it. */
@@ -73,16 +75,16 @@ function parseValue(text: string, name: SettingName): number {
  */
 export function registerSettingsCommand(program: Command, deps: SettingsCommandDeps): void {
   const open = async (db: string | undefined) => {
-    const path = db ?? (deps.env ?? process.env).CPR_DB ?? DEFAULT_DB_PATH;
-    if (path !== ':memory:' && !existsSync(path)) {
+    const path = ledgerPathOf(db, deps.env ?? process.env);
+    if (path !== ':memory:' && !isPostgresUrl(path) && !existsSync(path)) {
       throw new LedgerError(`No ledger at ${path}: give --db (or CPR_DB), or start cpr-meter serve there first.`, { path });
     }
-    return deps.openLedger(path);
+    return openCommandLedger(path, deps.openLedger);
   };
   const settings = program
     .command('settings')
     .description('The ledger\'s settings (human hourly rate, human baseline CPR): list them, or `settings set NAME VALUE`')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .action(async (options: { db?: string }) => {
       const ledger = await open(options.db);
       try {
@@ -97,7 +99,7 @@ export function registerSettingsCommand(program: Command, deps: SettingsCommandD
     .argument('<name>', SETTING_NAMES.join(' or '))
     .argument('<value>', 'USD')
     .option('--from <date>', 'when it takes effect: 2026-01-01, an ISO 8601 date-time with zone, or "always"')
-    .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+    .option('--db <ledger>', DB_OPTION_HELP)
     .action(async (nameText: string, valueText: string, options: { from?: string; db?: string }) => {
       const name = parseName(nameText);
       const value = parseValue(valueText, name);

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { TicketNotFoundError, ValidationError } from '../errors.js';
-import { createSqliteTicketExplorer } from '../ledger/sqlite/sqlite-ticket-explorer.js';
-import type { SqliteLedger } from '../ledger/sqlite/sqlite-ledger.js';
-import { TICKET_PATH_FILTERS, type TicketPathFilter } from '../ledger/ticket-explorer.js';
+import type { Ledger } from '../ledger/open-ledger.js';
+import { TICKET_PATH_FILTERS, type TicketExplorer, type TicketPathFilter } from '../ledger/ticket-explorer.js';
 import { parseHourlyRate, resolveReportOptions } from '../reports/report-options.js';
 import { formatTicketPage, formatTicketTimeline } from './format-tickets.js';
-import { DEFAULT_DB_PATH, ledgerPathOf, requireLedgerFile } from './ledger-path.js';
+import { DB_OPTION_HELP, ledgerPathOf } from './ledger-path.js';
+import { openCommandLedger, requireLedger } from './command-ledger.js';
 import type { CliOutput } from './report-command.js';
 
-/** What `tickets` and `ticket` need: a SQLite ledger (they read its kept tickets), and the process's defaults. */
+/** What `tickets` and `ticket` need: a ledger (SQLite or PostgreSQL: they read its kept tickets), and the process's defaults. */
 export interface TicketsCommandDeps {
-  openLedger: (dbPath: string) => Promise<SqliteLedger>;
+  openLedger: (db: string) => Promise<Ledger>;
   env?: Record<string, string | undefined>;
   now?: () => number;
   stdout?: CliOutput;
@@ -36,7 +36,7 @@ interface TicketsOptions extends WindowOptions {
 }
 
 const windowOptions = (command: Command): Command => command
-  .option('--db <file>', `SQLite ledger file (env CPR_DB, default ${DEFAULT_DB_PATH})`)
+  .option('--db <ledger>', DB_OPTION_HELP)
   .option('--from <date>', 'window start, inclusive (default: 30 days before --to)')
   .option('--to <date>', 'window end, exclusive (default: now)')
   .option('--human-hourly-rate <usd>', 'USD per hour for all human work without an amount, instead of the ledger\'s rates '
@@ -86,7 +86,7 @@ async function withExplorer(
   deps: TicketsCommandDeps,
   options: WindowOptions,
   run: (context: {
-    explorer: ReturnType<typeof createSqliteTicketExplorer>; window: { from: number; to: number }; humanHourlyRate: number | undefined; json: boolean;
+    explorer: TicketExplorer; window: { from: number; to: number }; humanHourlyRate: number | undefined; json: boolean;
   }) => Promise<string>,
 ): Promise<void> {
   const env = deps.env ?? process.env;
@@ -103,10 +103,10 @@ async function withExplorer(
     throw error;
   }
   const dbPath = ledgerPathOf(options.db, env);
-  requireLedgerFile(dbPath);
-  const ledger = await deps.openLedger(dbPath);
+  requireLedger(dbPath);
+  const ledger = await openCommandLedger(dbPath, deps.openLedger);
   try {
-    (deps.stdout ?? process.stdout).write(await run({ explorer: createSqliteTicketExplorer(ledger.db), window, humanHourlyRate, json: format === 'json' }));
+    (deps.stdout ?? process.stdout).write(await run({ explorer: ledger, window, humanHourlyRate, json: format === 'json' }));
   } finally {
     await ledger.close();
   }

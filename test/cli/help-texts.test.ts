@@ -28,9 +28,9 @@ describe('--help', () => {
   });
 
   it('gives --db, --prices and every option with a default the same wording in every command', () => {
-    for (const name of ['serve', 'report', 'ingest', 'reprice', 'backup', 'prune']) {
+    for (const name of ['serve', 'report', 'ingest', 'reprice', 'backup', 'prune', 'settings', 'tickets', 'ticket']) {
       const help = helpOf(name);
-      expect(help, name).toContain('--db <file> SQLite ledger file (env CPR_DB, default ./cpr-meter.db)');
+      expect(help, name).toContain('--db <ledger> SQLite ledger file or PostgreSQL URL, postgres://user:password@host/db (env CPR_DB, default ./cpr-meter.db)');
       if (help.includes('--prices')) expect(help, name).toContain('(env CPR_PRICES, default: bundled prices only)');
       if (help.includes('--group-by')) expect(help, name).toContain('(default: no breakdown)');
     }

@@ -45,15 +45,16 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * Starts `cpr-meter serve --port 0` from source in ONE process (`node --import tsx`, not the
- * `tsx` launcher, which would put a second process between a signal and the server), and waits
- * for it to log the address it listens on.
+ * `tsx` launcher, which would put a second process between a signal and the server), or with
+ * `built` the built CLI (`dist/cli/main.js`, as installed), and waits for it to log the address
+ * it listens on.
  */
 export async function startServeChild(
-  { db, upstream, args = [], env = {} }: { db: string; upstream: string; args?: string[]; env?: Record<string, string> },
+  { db, upstream, args = [], env = {}, built = false }: { db: string; upstream: string; args?: string[]; env?: Record<string, string>; built?: boolean },
 ): Promise<ServeChild> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--db', db, '--upstream', upstream, '--log-level', 'info', ...args],
+    [...(built ? ['dist/cli/main.js'] : ['--import', 'tsx', 'src/cli/main.ts']), 'serve', '--port', '0', '--db', db, '--upstream', upstream, '--log-level', 'info', ...args],
     { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimScript } from '../../src/simulator/index.js';
+import { pickKind, soakLoad, type Kind } from './soak-load.js';
 import { eventually, startProxyHarness, type CallRow, type ProxyHarness } from '../support/proxy-harness.js';
 
 /**
@@ -9,45 +9,6 @@ import { eventually, startProxyHarness, type CallRow, type ProxyHarness } from '
  */
 const SECONDS = Number(process.env.CPR_SOAK_SECONDS ?? 8);
 const WORKERS = 8;
-
-/** The row a call must leave; `httpStatus` lists the acceptable values. */
-type Expected = { status: 'ok' | 'error' | 'aborted'; httpStatus: ReadonlyArray<number | null>; errorType: string | null };
-
-/** One kind of call: how it is sent, what the upstream is scripted to do, and the row it must leave. */
-interface Kind {
-  name: string;
-  weight: number;
-  stream: boolean;
-  script: SimScript;
-  /** For disconnects: abort after this many stream chunks, or after this many ms (JSON). */
-  abortAfterChunks?: number;
-  abortAfterMs?: number;
-  expected: Expected;
-}
-
-const OK: Expected = { status: 'ok', httpStatus: [200], errorType: null };
-const ABORTED: Expected = { status: 'aborted', httpStatus: [200], errorType: 'client_disconnected' };
-// A client that leaves a JSON call may leave before the upstream's headers reach the proxy (no
-// HTTP status then) or while the proxy reads the body (200): both are what happened.
-const ABORTED_JSON: Expected = { ...ABORTED, httpStatus: [200, null] };
-const CUT: Expected = { status: 'error', httpStatus: [200], errorType: 'upstream_stream_error' };
-
-const KINDS: Kind[] = [
-  { name: 'json ok', weight: 30, stream: false, script: {}, expected: OK },
-  { name: 'stream ok', weight: 30, stream: true, script: { chunks: 6, chunkDelayMs: 2 }, expected: OK },
-  { name: 'stream, client leaves', weight: 8, stream: true, script: { chunks: 30, chunkDelayMs: 20 }, abortAfterChunks: 2, expected: ABORTED },
-  { name: 'json, client leaves', weight: 5, stream: false, script: { stallAfterChunks: 1 }, abortAfterMs: 60, expected: ABORTED_JSON },
-  { name: 'json 429', weight: 8, stream: false, script: { status: 429 }, expected: { status: 'error', httpStatus: [429], errorType: 'rate_limit_exceeded' } },
-  { name: 'stream 500', weight: 6, stream: true, script: { status: 500 }, expected: { status: 'error', httpStatus: [500], errorType: null } },
-  { name: 'stream cut by upstream', weight: 8, stream: true, script: { chunks: 10, destroyAfterChunks: 2 }, expected: CUT },
-  { name: 'json cut by upstream', weight: 5, stream: false, script: { destroyAfterChunks: 1 }, expected: CUT },
-];
-
-function pickKind(): Kind {
-  let roll = Math.random() * KINDS.reduce((sum, k) => sum + k.weight, 0);
-  for (const kind of KINDS) if ((roll -= kind.weight) < 0) return kind;
-  return KINDS[0]!;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,61 +20,8 @@ afterAll(async () => h.close());
 
 describe(`soak (${SECONDS} s, ${WORKERS} concurrent clients)`, () => {
   it('leaves exactly one row of the right status per upstream request, and reports that add up', async () => {
-    const expected = new Map<string, Expected & { kind: string }>();
-    const surprises: string[] = [];
-    let gate: Promise<void> = Promise.resolve();
-
-    // The simulator hands out scripts first come, first served. So that each request gets the
-    // script meant for it, one request at a time goes from "enqueued" to "taken by the
-    // simulator" (its body read); the responses themselves overlap freely.
-    async function dispatch<T>(id: string, script: SimScript, send: () => Promise<T>): Promise<{ result: Promise<T> }> {
-      const previous = gate;
-      let release!: () => void;
-      gate = new Promise((resolve) => (release = resolve));
-      await previous;
-      try {
-        h.sim.enqueue(script);
-        const result = send();
-        result.catch(() => {}); // handled by the caller; not "unhandled" while we wait here
-        const deadline = Date.now() + 5000;
-        while (!h.sim.requests.slice(-WORKERS * 2).some((r) => r.headers['x-soak-id'] === id && r.body !== '')) {
-          if (Date.now() > deadline) throw new Error(`request ${id} never reached the upstream`);
-          await sleep(1);
-        }
-        return { result };
-      } finally {
-        release();
-      }
-    }
-
-    async function oneCall(id: string, kind: Kind): Promise<void> {
-      expected.set(id, { ...kind.expected, kind: kind.name });
-      const abort = new AbortController();
-      const headers = { 'x-cpr-conversation-id': id, 'x-soak-id': id };
-      const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `Where is my order ${id}?` }] };
-      const options = { headers, signal: abort.signal };
-      const { result } = await dispatch(id, kind.script, async () => {
-        if (!kind.stream) return (await h.client.chat.completions.create(body, options)).choices[0]?.message.content ?? null;
-        const stream = await h.client.chat.completions.create({ ...body, stream: true }, options);
-        let chunks = 0;
-        let finish: string | null = null;
-        for await (const chunk of stream) {
-          chunks += 1;
-          finish = chunk.choices[0]?.finish_reason ?? finish;
-          if (kind.abortAfterChunks !== undefined && chunks >= kind.abortAfterChunks) abort.abort();
-        }
-        return finish;
-      });
-      if (kind.abortAfterMs !== undefined) setTimeout(() => abort.abort(), kind.abortAfterMs);
-      // What the client saw must agree with the script: a person reads this as the oracle.
-      const outcome = await result.then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, value: error as Error & { status?: number } }));
-      const wanted = kind.expected;
-      const agrees = wanted.status === 'ok' ? outcome.ok && outcome.value !== null
-        // (The SDK ends a stream quietly when its own signal aborts it: no finish reason then.)
-        : wanted.status === 'aborted' ? abort.signal.aborted && (!outcome.ok || outcome.value === null)
-          : !outcome.ok && (wanted.httpStatus.includes(200) || wanted.httpStatus.includes((outcome.value as { status?: number }).status ?? null));
-      if (!agrees) surprises.push(`${id} (${kind.name}): client saw ${outcome.ok ? 'success' : String(outcome.value)}`);
-    }
+    const { expected, surprises, oneCall: callThrough } = soakLoad({ sim: h.sim, workers: WORKERS });
+    const oneCall = (id: string, kind: Kind) => callThrough({ id, kind, client: h.client });
 
     let next = 0;
     const end = Date.now() + SECONDS * 1000;
