@@ -1,6 +1,7 @@
 /**
- * Benchmark `webhooks`: helpdesk deliveries into cpr-meter, as `serve` runs (its own process, a
- * SQLite file ledger, the fake upstream in another process).
+ * Benchmark `webhooks`: helpdesk deliveries into cpr-meter, as `serve` runs (its own process, the
+ * fake upstream in another process), on a SQLite file ledger, then on a PostgreSQL one (a server
+ * the benchmark starts, with PostgreSQL's durable defaults), side by side.
  *
  * - Throughput: signed Zendesk deliveries (each verified, mapped and stored: a resolution and a
  *   human-work event) per second at 16 in flight, into an idle ledger and into a busy one (the
@@ -9,7 +10,7 @@
  *   helpdesk sends a burst of 1,000 deliveries at 50 in flight, against the same calls with no
  *   burst, in the same round.
  *
- * Rounds alternate; figures are medians over rounds, ratios taken within each round.
+ * Rounds alternate; figures are medians over rounds, ratios taken within each round (and store).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ import { startChild, startUpstreamProcess, type Child } from './support/child.js
 import type { BenchOptions } from './support/options.js';
 import { saveResults } from './support/results.js';
 import { scratchDir } from './support/scratch.js';
+import { startTestPostgres } from '../test/support/postgres-server.js';
+import { createTestDatabase } from '../test/support/postgres.js';
 import { median, percentile } from './support/stats.js';
 import { printTable } from './support/table.js';
 
@@ -52,16 +55,33 @@ async function pooled(total: number, concurrency: number, task: () => Promise<vo
   }));
 }
 
-/** Runs the webhooks benchmark and returns what it saved. */
+/** Runs the webhooks benchmark, on SQLite then PostgreSQL, and returns what it saved. */
 export async function runWebhooksBenchmark(options: BenchOptions) {
   buildSources();
   const scratch = scratchDir('webhooks');
   const upstream = await startUpstreamProcess(BENCH_BUILD_DIR);
+  const postgres = await startTestPostgres({ durable: true });
+  try {
+    const sqlite = await measureStore({ options, upstreamUrl: upstream.url, db: scratch.file('ledger.db'), label: 'SQLite' });
+    const database = await createTestDatabase(postgres.url);
+    const onPostgres = await measureStore({ options, upstreamUrl: upstream.url, db: database.url, label: 'PostgreSQL' });
+    const results = { sqlite, postgres: onPostgres };
+    if (!options.quick) saveResults('webhooks', results);
+    return results;
+  } finally {
+    await postgres.close();
+    await upstream.stop();
+    scratch.remove();
+  }
+}
+
+/** The figures of one store: `serve` on `db`. */
+async function measureStore({ options, upstreamUrl, db, label }: { options: BenchOptions; upstreamUrl: string; db: string; label: string }) {
   let cpr: Child | undefined;
   try {
     cpr = await startChild({
       command: process.execPath,
-      args: [fileURLToPath(new URL('./support/serve-cpr-helpdesks.mjs', import.meta.url)), BUILD_DIR, upstream.url, scratch.file('ledger.db')],
+      args: [fileURLToPath(new URL('./support/serve-cpr-helpdesks.mjs', import.meta.url)), BUILD_DIR, upstreamUrl, db],
       ready: /READY (\S+)/, ipc: true, env: { BENCH_ZENDESK_SECRET: SECRET },
     });
     const pool = new Pool(cpr.url, { connections: 128 });
@@ -131,7 +151,7 @@ export async function runWebhooksBenchmark(options: BenchOptions) {
     await pool.close();
     const figures = Object.fromEntries(Object.keys(rounds[0]!).map((key) => [key, median(rounds.map((r) => r[key]!))]));
     printTable(
-      `Helpdesk webhooks (medians of ${options.rounds} rounds)`,
+      `Helpdesk webhooks on ${label} (medians of ${options.rounds} rounds)`,
       ['figure', 'value'],
       [
         ['verified deliveries/s, idle ledger (16 in flight)', Math.round(figures.idleDeliveriesPerSecond!)],
@@ -145,12 +165,8 @@ export async function runWebhooksBenchmark(options: BenchOptions) {
       [0, 0],
     );
     process.stdout.write(`deliveries: ${JSON.stringify(stats.webhooks.zendesk.counts)}; events stored: ${stats.events}\n`);
-    const results = { deliveriesPerRound: deliveries, burst, rounds: options.rounds, figures, perRound: rounds, counts: stats.webhooks.zendesk.counts };
-    if (!options.quick) saveResults('webhooks', results);
-    return results;
+    return { deliveriesPerRound: deliveries, burst, rounds: options.rounds, figures, perRound: rounds, counts: stats.webhooks.zendesk.counts };
   } finally {
     await cpr?.stop();
-    await upstream.stop();
-    scratch.remove();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `cpr-meter serve` with a Zendesk webhook endpoint, for the webhooks benchmark: as
+ * `cpr-meter serve` with a Zendesk webhook endpoint, for the webhooks benchmark (a SQLite path or a PostgreSQL URL as db): as
  * serve-cpr.mjs, plus `helpdeskSettings` for Zendesk (secret in BENCH_ZENDESK_SECRET). Prints
  * `READY <url>`. Over IPC, `{ type: 'stats' }` answers the webhook counters and the ledger's rows.
  *
@@ -21,11 +21,23 @@ const cpr = await startServer({
 });
 warmTokenizer();
 
+const COUNT_CALLS = 'SELECT COUNT(*) AS n FROM llm_calls';
+const COUNT_EVENTS = 'SELECT COUNT(*) AS n FROM events';
+
+/** The ledger's calls and events, on either store. */
+async function counts() {
+  if (cpr.store.kind === 'postgres') {
+    const count = async (sql) => Number((await cpr.store.query('counting rows', sql)).rows[0].n);
+    return { calls: await count(COUNT_CALLS), events: await count(COUNT_EVENTS) };
+  }
+  return { calls: cpr.ledger.db.prepare(COUNT_CALLS).get().n, events: cpr.ledger.db.prepare(COUNT_EVENTS).get().n };
+}
+
 process.on('message', (message) => {
   if (message.type === 'stats') {
-    const calls = cpr.ledger.db.prepare('SELECT COUNT(*) AS n FROM llm_calls').get().n;
-    const events = cpr.ledger.db.prepare('SELECT COUNT(*) AS n FROM events').get().n;
-    process.send?.({ type: 'stats', webhooks: cpr.webhooks.stats.snapshot(), recorder: cpr.recorder.stats(), calls, events });
+    void counts().then(({ calls, events }) => {
+      process.send?.({ type: 'stats', webhooks: cpr.webhooks.stats.snapshot(), recorder: cpr.recorder.stats(), calls, events });
+    });
   }
 });
 process.once('SIGTERM', () => {

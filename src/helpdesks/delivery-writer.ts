@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../logging/logger.js';
 import { insertEvents } from '../ledger/sqlite/ticket-store.js';
+import { recordStageMovesSync } from '../ledger/sqlite/stage-move-store.js';
+import type { StageMoveBatch } from '../ledger/stage-moves.js';
 import { validateEvents } from '../tickets/validate-events.js';
 import type { CprEvent, CprEventInput } from '../tickets/types.js';
 import type { StageMove } from './map-hubspot.js';
-import { rememberStageMove } from './stage-move-store.js';
 
 /** What one delivery asks the ledger to keep. */
 export interface DeliveryBatch {
@@ -21,6 +22,30 @@ export type WriteOutcome =
   | { kind: 'written'; accepted: number; duplicates: number; conflicts: number; newMoves: number }
   | { kind: 'buffered' }
   | { kind: 'busy'; reason: string };
+
+/** What the webhook route writes through: {@link DeliveryWriter} (SQLite) or `LedgerDeliveryWriter` (any `Ledger`). */
+export interface WebhookWriter {
+  write(batch: DeliveryBatch, options: { mayBuffer: boolean }): Promise<WriteOutcome>;
+  /** Events waiting in memory for the ledger. */
+  readonly buffered: number;
+  /** Events lost: buffer full, or still buffered at close. */
+  readonly dropped: number;
+  close(): void;
+}
+
+/**
+ * A delivery with stage moves as the ledger's `recordStageMoves` takes it: what a new move
+ * reveals is validated against `now` (an event that does not validate is not stored).
+ */
+export function stageMoveBatchOf(batch: DeliveryBatch, now: () => number): StageMoveBatch {
+  return {
+    helpdesk: batch.helpdesk, moves: batch.stageMoves ?? [], events: batch.events,
+    derive: (move, neighbours) => {
+      const derived = validateEvents(batch.deriveFromMove?.(move, neighbours) ?? [], { now });
+      return derived.ok ? derived.events : [];
+    },
+  };
+}
 
 /** Options of {@link DeliveryWriter}. */
 export interface DeliveryWriterOptions {
@@ -42,7 +67,7 @@ export interface DeliveryWriterOptions {
  * ledger is locked, a delivery is either kept in a bounded memory buffer and retried (for
  * helpdesks that retry little or not at all), or refused so that the helpdesk retries it.
  */
-export class DeliveryWriter {
+export class DeliveryWriter implements WebhookWriter {
   readonly #db: Database;
   readonly #busyTimeoutMs: number;
   readonly #logger: Logger;
@@ -121,19 +146,8 @@ export class DeliveryWriter {
   }
 
   #transaction(batch: DeliveryBatch): WriteOutcome {
-    return this.#db.transaction((): WriteOutcome => {
-      const events = [...batch.events];
-      let newMoves = 0;
-      for (const move of batch.stageMoves ?? []) {
-        const neighbours = rememberStageMove(this.#db, { helpdesk: batch.helpdesk, move });
-        if (neighbours === null) continue;
-        newMoves += 1;
-        const derived = validateEvents(batch.deriveFromMove?.(move, neighbours) ?? [], { now: this.#now });
-        if (derived.ok) events.push(...derived.events);
-      }
-      const { accepted, duplicates, conflicts } = insertEvents(this.#db, events);
-      return { kind: 'written', accepted, duplicates, conflicts: conflicts.length, newMoves };
-    })();
+    const { accepted, duplicates, conflicts, newMoves } = recordStageMovesSync(this.#db, stageMoveBatchOf(batch, this.#now));
+    return { kind: 'written', accepted, duplicates, conflicts: conflicts.length, newMoves };
   }
 
   #flush(wait: boolean): void {

@@ -8,7 +8,9 @@ import { createWebhookMetrics } from '../telemetry/webhook-metrics.js';
 import type { HelpdeskSettings } from './helpdesk-config.js';
 import { helpdeskEndpoints } from './helpdesk-endpoints.js';
 import { DeliveryStats } from './delivery-stats.js';
-import { DeliveryWriter } from './delivery-writer.js';
+import { DeliveryWriter, type WebhookWriter } from './delivery-writer.js';
+import { LedgerDeliveryWriter } from './ledger-delivery-writer.js';
+import type { Ledger } from '../ledger/open-ledger.js';
 import { createWebhookRoute } from './webhook-route.js';
 import type { BodyMemory } from '../server/body-memory.js';
 
@@ -19,7 +21,7 @@ export interface HelpdeskWebhooks {
   /** `GET /api/helpdesks`, admin-token protected like every `/api` route. */
   apiRouter: Router;
   stats: DeliveryStats;
-  writer: DeliveryWriter;
+  writer: WebhookWriter;
   /** Writes what is buffered and stops the retry timer. */
   close(): void;
 }
@@ -27,9 +29,12 @@ export interface HelpdeskWebhooks {
 /** Options of {@link createHelpdeskWebhooks}. */
 export interface HelpdeskWebhooksOptions {
   settings: HelpdeskSettings;
-  /** The ledger's connection. */
-  db: Database;
-  busyTimeoutMs: number;
+  /**
+   * Where deliveries are stored: a SQLite ledger's connection (written on the proxy's thread
+   * without ever waiting for its lock: see {@link DeliveryWriter}), or any `Ledger` (PostgreSQL),
+   * written through its contract.
+   */
+  store: { db: Database; busyTimeoutMs: number } | { ledger: Ledger; maxConcurrentWrites?: number };
   adminToken?: string;
   logger: Logger;
   now: () => number;
@@ -43,12 +48,14 @@ export interface HelpdeskWebhooksOptions {
  * Sets up the webhook endpoints of the configured helpdesks, their counters and their API.
  *
  * @example
- * const webhooks = createHelpdeskWebhooks({ settings, db: ledger.db, busyTimeoutMs: 5000, logger, now: Date.now });
+ * const webhooks = createHelpdeskWebhooks({ settings, store: { db: ledger.db, busyTimeoutMs: 5000 }, logger, now: Date.now });
+ * const onPostgres = createHelpdeskWebhooks({ settings, store: { ledger: pgLedger }, logger, now: Date.now });
  */
-export function createHelpdeskWebhooks({ settings, db, busyTimeoutMs, adminToken, logger, now, bodyMemory, bodyTimeoutMs }: HelpdeskWebhooksOptions): HelpdeskWebhooks {
+export function createHelpdeskWebhooks({ settings, store, adminToken, logger, now, bodyMemory, bodyTimeoutMs }: HelpdeskWebhooksOptions): HelpdeskWebhooks {
   const endpoints = helpdeskEndpoints(settings);
   const stats = new DeliveryStats([...endpoints.keys()]);
-  const writer = new DeliveryWriter({ db, busyTimeoutMs, logger, now });
+  const writer: WebhookWriter = 'ledger' in store ? new LedgerDeliveryWriter({ ledger: store.ledger, maxConcurrentWrites: store.maxConcurrentWrites, logger, now })
+    : new DeliveryWriter({ db: store.db, busyTimeoutMs: store.busyTimeoutMs, logger, now });
   const handle = createWebhookRoute({ endpoints, writer, stats, countDelivery: createWebhookMetrics(), logger, now, bodyMemory, bodyTimeoutMs });
   const apiRouter = express.Router();
   if (adminToken !== undefined && adminToken !== '') apiRouter.use(adminAuth({ token: adminToken }));

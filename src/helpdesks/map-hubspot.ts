@@ -1,6 +1,7 @@
 import type { CprEventInput } from '../tickets/types.js';
 import type { HubspotOptions } from './helpdesk-config.js';
 import type { MappedDelivery } from './mapped-delivery.js';
+import type { StageMove } from '../ledger/stage-moves.js';
 import { at, eventIdOf, idOf, isoOf, numberOf, prefixed } from './payload-reader.js';
 
 /** The options the HubSpot mapping reads. */
@@ -8,14 +9,7 @@ export type HubspotMapOptions = Pick<HubspotOptions, 'conversationId' | 'categor
   | 'botSourceIds' | 'ticketIdPrefix'>;
 
 /** One move of a ticket to a pipeline stage, kept in the ledger so that a later move can tell whether it reopens the ticket. */
-export interface StageMove {
-  ticketId: string;
-  stageId: string;
-  /** ms since the epoch (`occurredAt`). */
-  at: number;
-  /** The event's dedupe key, `portalId:subscriptionId:eventId:occurredAt`. */
-  key: string;
-}
+export type { StageMove };
 
 /** A HubSpot delivery's events, plus the stage moves it carries. */
 export interface MappedHubspotDelivery extends MappedDelivery {

@@ -9,7 +9,7 @@ import { validateEvents } from '../tickets/validate-events.js';
 import { HELPDESKS, type Helpdesk } from './helpdesk-config.js';
 import type { HelpdeskEndpoint } from './helpdesk-endpoints.js';
 import type { DeliveryStats, Outcome } from './delivery-stats.js';
-import type { DeliveryWriter } from './delivery-writer.js';
+import type { WebhookWriter } from './delivery-writer.js';
 
 /** Largest webhook body read: helpdesk deliveries are a few KB (a HubSpot batch of 100 events, ~30 KB). */
 export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -17,7 +17,7 @@ export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 /** Options of {@link createWebhookRoute}. */
 export interface WebhookRouteOptions {
   endpoints: Map<Helpdesk, HelpdeskEndpoint>;
-  writer: DeliveryWriter;
+  writer: WebhookWriter;
   stats: DeliveryStats;
   countDelivery: CountDelivery;
   logger: Logger;

@@ -6,6 +6,7 @@ import type { TicketExplorer } from './ticket-explorer.js';
 import type { LedgerSetting, SettingName, SettingsLedger } from './settings.js';
 import type { Logger } from '../logging/logger.js';
 import { isPostgresUrl } from './describe-db.js';
+import type { StageMoveLedger } from './stage-moves.js';
 
 export { describeDb, isPostgresUrl } from './describe-db.js';
 
@@ -55,7 +56,7 @@ export interface LedgerStatus {
  * Report logic never learns which store it reads; what only SQLite has (file checks, WAL
  * checkpoints, `backup`) stays on `SqliteLedger`, found through `kind`.
  */
-export interface Ledger extends CallLedger, TicketLedger, SettingsLedger, TicketExplorer {
+export interface Ledger extends CallLedger, TicketLedger, SettingsLedger, TicketExplorer, StageMoveLedger {
   readonly kind: LedgerKind;
   /** The `db` it was opened on, for messages: a path, or a URL with its password replaced by `***`. */
   readonly description: string;

@@ -193,9 +193,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Cpr
   const apiLedger: TicketLedger = reports === undefined || events === undefined ? ledger
     : { recordEvents: (batch) => events.recordEvents(batch), reportInput: (options) => reports.reportInput(options) };
   // Webhook deliveries are stored on the proxy's connection without ever waiting for its lock
-  // (they are buffered instead). A ledger that could not be opened at start leaves them off.
-  const webhooks = helpdesks === undefined ? undefined : sqlite === undefined ? disabledWebhooks(logger, pgLedger !== undefined)
-    : createHelpdeskWebhooks({ settings: helpdesks, db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs, adminToken: config.adminToken, logger, now,
+  // (they are buffered instead); on PostgreSQL through the ledger's contract, a pooled
+  // transaction each (503 while it cannot be reached: the helpdesk redelivers). A SQLite ledger
+  // that could not be opened at start leaves them off.
+  const webhookStore = sqlite !== undefined ? { db: sqlite.db, busyTimeoutMs: config.busyTimeoutMs }
+    // Half the pool at most for webhooks: the proxy's commits keep the other half through a burst.
+    : pgLedger !== undefined ? { ledger: pgLedger, maxConcurrentWrites: Math.max(1, Math.floor(config.dbPoolSize / 2)) } : undefined;
+  const webhooks = helpdesks === undefined ? undefined : webhookStore === undefined ? disabledWebhooks(logger)
+    : createHelpdeskWebhooks({ settings: helpdesks, store: webhookStore, adminToken: config.adminToken, logger, now,
       bodyMemory, bodyTimeoutMs: config.bodyTimeoutMs });
   if (webhooks) api.use('/api/helpdesks', webhooks.apiRouter);
   // The dashboard's ticket pages and timelines are read on the report thread too. Human work is
@@ -325,13 +330,8 @@ async function openServedPostgres(config: ServeConfig, logger: Logger): Promise<
   return ledger;
 }
 
-/** Helpdesk webhooks when the ledger could not be opened at start, or is PostgreSQL: none, and one log line that says so. */
-function disabledWebhooks(logger: Logger, postgres = false): undefined {
-  if (postgres) {
-    logger.error('helpdesk webhooks are off: in this version they store their deliveries in a SQLite ledger only; '
-      + 'run the webhook endpoints on a serve with a SQLite ledger, or import helpdesk events with `cpr-meter ingest`');
-    return undefined;
-  }
+/** Helpdesk webhooks when the SQLite ledger could not be opened at start: none, and one log line that says so. */
+function disabledWebhooks(logger: Logger): undefined {
   logger.error('helpdesk webhooks are off until a restart: the ledger could not be opened at start (see /healthz); '
     + 'the helpdesks retry their deliveries');
   return undefined;

@@ -43,26 +43,48 @@ export interface TicketStatus {
  * // { resolved: true, reopens: 0, ... }
  */
 export function ticketStatus(changes: readonly StatusChange[], asOf: number): TicketStatus {
+  const { last, reopens, everResolvedByHuman } = foldChanges(changes, asOf);
+  return {
+    resolved: last !== null,
+    resolvedAt: last?.at ?? null,
+    resolvedBy: last?.by ?? null,
+    confirmed: last?.confirmed ?? false,
+    reopens,
+    everResolvedByHuman,
+  };
+}
+
+/**
+ * The positions in `changes` of the links that {@link ticketStatus} counts as reopens: the
+ * follow-up contacts (a conversation's first link while the ticket is resolved, links of a
+ * moment counting before its resolutions). The ticket explorer marks these, so that a timeline
+ * and the report agree. `changes` in the order `ticketStatus` takes them.
+ *
+ * @example
+ * followUpLinks([{ kind: 'resolved', at: 10, by: 'ai', confirmed: false }, { kind: 'linked', at: 10, conversationId: 'c1' },
+ *   { kind: 'linked', at: 20, conversationId: 'c2' }]);
+ * // Set { 2 }: c1 was linked at the resolution's moment, c2 after it
+ */
+export function followUpLinks(changes: readonly StatusChange[]): Set<number> {
+  const followUps = new Set<number>();
+  foldChanges(changes, Number.POSITIVE_INFINITY, (index) => followUps.add(index));
+  return followUps;
+}
+
+/** The fold of `ticketStatus`: the changes before `asOf`, moment by moment, links of a moment first; `onFollowUp` hears each link that reopened. */
+function foldChanges(changes: readonly StatusChange[], asOf: number, onFollowUp?: (index: number) => void): Fold {
   const fold: Fold = { last: null, reopens: 0, everResolvedByHuman: false, linked: null };
   for (let start = 0; start < changes.length;) {
     const at = changes[start]!.at;
     let end = start + 1;
     while (end < changes.length && changes[end]!.at === at) end += 1;
     if (at < asOf) {
-      for (let i = start; i < end; i += 1) if (changes[i]!.kind === 'linked') applyChange(fold, changes[i]!);
+      for (let i = start; i < end; i += 1) if (changes[i]!.kind === 'linked' && applyChange(fold, changes[i]!)) onFollowUp?.(i);
       for (let i = start; i < end; i += 1) if (changes[i]!.kind !== 'linked') applyChange(fold, changes[i]!);
     }
     start = end;
   }
-  const { last } = fold;
-  return {
-    resolved: last !== null,
-    resolvedAt: last?.at ?? null,
-    resolvedBy: last?.by ?? null,
-    confirmed: last?.confirmed ?? false,
-    reopens: fold.reopens,
-    everResolvedByHuman: fold.everResolvedByHuman,
-  };
+  return fold;
 }
 
 /** The status so far, as {@link ticketStatus} folds the changes. */
@@ -75,17 +97,20 @@ interface Fold {
   linked: Set<string> | null;
 }
 
-function applyChange(fold: Fold, change: StatusChange): void {
+/** Applies one change; true when it reopened the ticket. */
+function applyChange(fold: Fold, change: StatusChange): boolean {
   if (change.kind === 'linked') {
     fold.linked ??= new Set();
-    if (fold.linked.has(change.conversationId)) return;
+    if (fold.linked.has(change.conversationId)) return false;
     fold.linked.add(change.conversationId);
   }
   if (change.kind === 'resolved') {
     fold.last = change;
     if (change.by === 'human') fold.everResolvedByHuman = true;
-  } else if (fold.last !== null) {
-    fold.reopens += 1;
-    fold.last = null;
+    return false;
   }
+  if (fold.last === null) return false;
+  fold.reopens += 1;
+  fold.last = null;
+  return true;
 }

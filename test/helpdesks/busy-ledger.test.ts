@@ -1,6 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../support/proxy-harness.js';
 import { fixtureText } from './helpdesk-fixtures.js';
 import { startWebhookHarness, type WebhookHarness } from './webhook-harness.js';
 
@@ -21,7 +20,7 @@ describe('deliveries while another process holds the ledger\'s write lock', () =
       const hubspot = await h.post('hubspot', fixtureText('hubspot', 'ticket.creation'));
       expect(hubspot.status).toBe(503);
       expect(hubspot.headers.get('retry-after')).toBe('60');
-      expect(h.storedEvents()).toEqual([]);
+      expect(await h.storedEvents()).toEqual([]);
       const stats = (await (await fetch(`${h.cpr.url}/api/helpdesks`)).json()) as any;
       expect(stats.bufferedEvents).toBe(2);
       expect(stats.helpdesks.hubspot.counts.unavailable).toBe(1);
@@ -30,8 +29,12 @@ describe('deliveries while another process holds the ledger\'s write lock', () =
       other.close();
     }
     // The buffer is retried every 500 ms; HubSpot's retry then goes through.
-    await eventually(() => h.storedEvents().length === 2);
+    const deadline = Date.now() + 5000;
+    while ((await h.storedEvents()).length !== 2) {
+      if (Date.now() > deadline) throw new Error('the buffered events were not written within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect((await h.post('hubspot', fixtureText('hubspot', 'ticket.creation'))).status).toBe(200);
-    expect(h.storedEvents()).toHaveLength(5);
+    expect(await h.storedEvents()).toHaveLength(5);
   });
 });

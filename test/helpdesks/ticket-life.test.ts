@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from './helpdesk-fixtures.js';
-import { startWebhookHarness, type WebhookHarness } from './webhook-harness.js';
+import { WEBHOOK_STORES, startWebhookHarness, type WebhookHarness, type WebhookStore } from './webhook-harness.js';
 
 /**
  * A whole ticket's life per helpdesk, through the real server: the bot's conversation with two
@@ -23,8 +23,8 @@ afterEach(async () => {
   harnesses = [];
 });
 
-async function start(): Promise<WebhookHarness> {
-  const h = await startWebhookHarness(NOW);
+async function start(store: WebhookStore): Promise<WebhookHarness> {
+  const h = await startWebhookHarness(NOW, { store });
   harnesses.push(h);
   return h;
 }
@@ -145,9 +145,11 @@ const LIVES: Record<string, { conversationId: string; deliveries: () => object[]
   },
 };
 
-describe.each(Object.entries(LIVES))('a ticket\'s life in %s', (helpdesk, life) => {
+// On serve's SQLite ledger and on a PostgreSQL one: the same hand-computed figures from both.
+describe.each(WEBHOOK_STORES.flatMap(({ store }) => Object.entries(LIVES).map(([helpdesk, life]) => ({ store, helpdesk, life }))))(
+  'a ticket\'s life in $helpdesk on $store', ({ store, helpdesk, life }) => {
   it('ends in the report computed by hand; redelivering everything changes nothing', async () => {
-    const h = await start();
+    const h = await start(store);
     await botConversation(h, life.conversationId);
     await deliver(h, helpdesk, life.deliveries());
     const first = await report(h);
@@ -157,11 +159,11 @@ describe.each(Object.entries(LIVES))('a ticket\'s life in %s', (helpdesk, life) 
   });
 
   it('the same deliveries in shuffled order give the same report', async () => {
-    const inOrder = await start();
+    const inOrder = await start(store);
     await botConversation(inOrder, life.conversationId);
     await deliver(inOrder, helpdesk, life.deliveries());
     for (const seed of [42, 7]) {
-      const mixed = await start();
+      const mixed = await start(store);
       await botConversation(mixed, life.conversationId);
       await deliver(mixed, helpdesk, shuffled(life.deliveries(), seed));
       expect(await report(mixed)).toEqual(await report(inOrder));

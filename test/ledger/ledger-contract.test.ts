@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import type { TicketPageOptions } from '../../src/ledger/ticket-explorer.js';
 import { validateEvents } from '../../src/tickets/validate-events.js';
+import { computeReport } from '../../src/reports/compute-report.js';
 import { LEDGER_STORES, testCallToLlmCall, useLedgerStore, type StoreUnderTest } from '../support/ledger-stores.js';
 import { HUMAN_HOURLY_RATE, WINDOW, at, loadScenarioInto } from '../reports/cpr-scenario-fixture.js';
 
@@ -36,6 +37,31 @@ describe.each(LEDGER_STORES)('the Ledger contract on $kind', (factory) => {
     await ledger.recordBatch({ calls: [], events });
     expect(await store.current.count('llm_calls')).toBe(2);
     expect(await store.current.count('conversation_links')).toBe(1);
+  });
+
+  it('marks as follow-up in the timeline only the links the report counts as reopens: not one at the resolution\'s very millisecond', async () => {
+    await store.current.reset();
+    const { ledger } = store.current;
+    // TF opened and linked to c1 at 10:00, resolved by the bot at 11:00.000; c2 linked at 11:00.000
+    // too (there when it was resolved: no follow-up); c3 linked at 12:00 (after: a follow-up, one reopen).
+    await ledger.recordEvents(validated([
+      { type: 'ticket.opened', eventId: 'f-open', ticketId: 'TF', at: '2026-10-02T10:00:00Z' },
+      { type: 'conversation.linked', eventId: 'f-c1', conversationId: 'c1', ticketId: 'TF', at: '2026-10-02T10:00:00Z' },
+      { type: 'ticket.resolved', eventId: 'f-res', ticketId: 'TF', by: 'ai', at: '2026-10-02T11:00:00Z' },
+      { type: 'conversation.linked', eventId: 'f-c2', conversationId: 'c2', ticketId: 'TF', at: '2026-10-02T11:00:00Z' },
+    ]));
+    const marks = async () => (await ledger.ticketTimeline({ ticketId: 'TF', window: WINDOW }))!.entries
+      .filter((e) => e.kind === 'linked' || e.kind === 'resolved').map((e) => [e.kind, e.conversationId ?? null, e.followUp ?? false]);
+    // c2's link arrived after the resolution, in its millisecond: no follow-up; the ticket stays resolved, as in the report.
+    expect(await marks()).toEqual([['linked', 'c1', false], ['resolved', null, false], ['linked', 'c2', false]]);
+    expect((await ledger.ticketTimeline({ ticketId: 'TF', window: WINDOW }))!.resolved).toBe(true);
+    expect(computeReport(await ledger.reportInput({ window: WINDOW })).totals).toMatchObject({ tickets: 1, resolved: 1, reopenRate: 0 });
+    await ledger.recordEvents(validated([{ type: 'conversation.linked', eventId: 'f-c3', conversationId: 'c3', ticketId: 'TF', at: '2026-10-02T12:00:00Z' }]));
+    expect(await marks()).toEqual([['linked', 'c1', false], ['resolved', null, false], ['linked', 'c2', false], ['linked', 'c3', true]]);
+    const timeline = (await ledger.ticketTimeline({ ticketId: 'TF', window: WINDOW }))!;
+    expect(timeline.resolved).toBe(false);
+    // The report agrees: one ticket, reopened once (by c3), unresolved.
+    expect(computeReport(await ledger.reportInput({ window: WINDOW })).totals).toMatchObject({ tickets: 1, resolved: 0, unresolved: 1, reopenRate: null });
   });
 
   it('adopts a setting once when two processes adopt it at once', async () => {

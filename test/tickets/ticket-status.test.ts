@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ticketStatus } from '../../src/tickets/ticket-status.js';
+import { followUpLinks, ticketStatus } from '../../src/tickets/ticket-status.js';
 import type { StatusChange } from '../../src/tickets/ticket-status.js';
 
 const resolved = (at: number, by: 'ai' | 'human' = 'ai', confirmed = false): StatusChange => ({ kind: 'resolved', at, by, confirmed });
@@ -50,5 +50,21 @@ describe('ticketStatus', () => {
   it('keeps the order of arrival between a resolution and a reopen made at one moment', () => {
     expect(ticketStatus([resolved(10), reopened(10)], 100)).toMatchObject({ resolved: false, reopens: 1 });
     expect(ticketStatus([reopened(10), resolved(10)], 100)).toMatchObject({ resolved: true, resolvedAt: 10, reopens: 0 });
+  });
+});
+
+describe('followUpLinks', () => {
+  it('names the links ticketStatus counts as reopens, and only those', () => {
+    const changes: StatusChange[] = [
+      { kind: 'linked', at: 5, conversationId: 'c1' }, // 0: open ticket, no follow-up
+      { kind: 'resolved', at: 10, by: 'ai', confirmed: false }, // 1
+      { kind: 'linked', at: 10, conversationId: 'c2' }, // 2: the resolution's moment: counted before it, no follow-up
+      { kind: 'linked', at: 20, conversationId: 'c3' }, // 3: after: follow-up (reopen 1)
+      { kind: 'resolved', at: 30, by: 'human', confirmed: true }, // 4
+      { kind: 'linked', at: 40, conversationId: 'c1' }, // 5: c1 again: not its first link, nothing
+      { kind: 'linked', at: 50, conversationId: 'c4' }, // 6: follow-up (reopen 2)
+    ];
+    expect([...followUpLinks(changes)]).toEqual([3, 6]);
+    expect(ticketStatus(changes, 60)).toMatchObject({ resolved: false, reopens: 2 });
   });
 });

@@ -7,6 +7,7 @@ import type { TicketTimeline, TicketTimelineOptions, TimelineEntry } from '../ti
 import { factsRowToTicket } from '../sqlite/ticket-facts-rows.js';
 import { pgTicketFactsSql } from './pg-facts-sql.js';
 import type { PostgresLedger } from './postgres-ledger.js';
+import { markFollowUps } from '../timeline-follow-ups.js';
 
 /** Entries shown at most; the costs always count everything. */
 const MAX_ENTRIES = 2_000;
@@ -94,7 +95,7 @@ export async function readPgTicketTimeline(ledger: PostgresLedger, { ticketId, w
       ...(await rows(client, CALLS_SQL, [...params, conversations])).map((r) => ({ at: r[0] as number, seq: 0, entry: callEntry(r) })),
       ...(await rows(client, EVENTS_SQL, [...params, conversations])).map((r) => ({ at: r[0] as number, seq: r[1] as number, entry: eventEntry(r, humanHourlyRate) })),
     ].sort((a, b) => a.at - b.at || a.seq - b.seq);
-    markFollowUps(entries.map((e) => e.entry));
+    markFollowUps(entries);
     const named = [...new Set(entries.map((e) => e.entry.conversationId).filter((id): id is string => typeof id === 'string'))];
     return {
       ticketId, category: facts.category, channel: facts.channel, customerId: facts.customerId,
@@ -131,19 +132,4 @@ function eventEntry(r: unknown[], humanHourlyRate: number | null): TimelineEntry
   }
   if (kind === 'resolved') return { ...base, by: r[9] as 'ai' | 'human', confirmed: r[10] === 1 };
   return base;
-}
-
-/** Marks the links that reopened the ticket (the first link of a conversation while it is resolved), as `ticketStatus()` counts them. */
-function markFollowUps(entries: TimelineEntry[]): void {
-  const linked = new Set<string>();
-  let resolved = false;
-  for (const entry of entries) {
-    if (entry.kind === 'resolved') resolved = true;
-    else if (entry.kind === 'reopened') resolved = false;
-    else if (entry.kind === 'linked' && !linked.has(entry.conversationId!)) {
-      linked.add(entry.conversationId!);
-      if (resolved) entry.followUp = true;
-      resolved = false;
-    }
-  }
 }

@@ -13,6 +13,8 @@ import { toLedgerError } from './pg-pool.js';
 import { PgConnection } from './pg-connection.js';
 import { insertCalls } from './call-rows.js';
 import { insertPgEvents } from './pg-event-store.js';
+import { recordPgStageMoves } from './pg-stage-moves.js';
+import type { RecordStageMovesResult, StageMoveBatch } from '../stage-moves.js';
 import { readPgSettings, writePgSetting } from './pg-settings.js';
 import { pgRepriceCandidates, pgUpdateCosts } from './pg-reprice.js';
 import { prunePgCalls } from './pg-prune.js';
@@ -125,6 +127,10 @@ export class PostgresLedger implements Ledger {
 
   async recordEvents(events: CprEvent[]): Promise<RecordEventsResult> {
     return this.transaction('recording events', (client) => insertPgEvents(client, events));
+  }
+
+  async recordStageMoves(batch: StageMoveBatch): Promise<RecordStageMovesResult> {
+    return this.transaction('recording stage moves', (client) => recordPgStageMoves(client, batch));
   }
 
   async reportInput(options: ReportInputOptions): Promise<ReportInput> {

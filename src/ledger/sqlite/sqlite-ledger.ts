@@ -19,6 +19,8 @@ import type { Ledger, LedgerBatch, LedgerPruneOptions, LedgerPruneResult, Ledger
 import type { TicketPage, TicketPageOptions, TicketTimeline, TicketTimelineOptions } from '../ticket-explorer.js';
 import { createSqliteTicketExplorer, type SqliteTicketExplorer } from './sqlite-ticket-explorer.js';
 import { pruneCalls } from './prune.js';
+import { recordStageMovesSync } from './stage-move-store.js';
+import type { RecordStageMovesResult, StageMoveBatch } from '../stage-moves.js';
 
 /** Options of {@link openSqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -149,6 +151,11 @@ export class SqliteLedger implements Ledger, CallLedger, TicketLedger, SettingsL
   async recordEvents(events: CprEvent[]): Promise<RecordEventsResult> {
     this.#assertFile();
     return insertEvents(this.db, events);
+  }
+
+  async recordStageMoves(batch: StageMoveBatch): Promise<RecordStageMovesResult> {
+    this.#assertFile();
+    return recordStageMovesSync(this.db, batch);
   }
 
   async reportInput(options: ReportInputOptions): Promise<ReportInput> {

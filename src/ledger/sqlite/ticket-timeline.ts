@@ -9,6 +9,7 @@ import { perConnection } from './per-connection.js';
 import { EXPAND_TICKETS_SQL } from './report-cache.js';
 import { FACTS_TEMP_TABLES, WORK_HOURLY_RATE, ticketFactsSql } from './ticket-facts-sql.js';
 import { factsRowToTicket } from './ticket-facts-rows.js';
+import { markFollowUps } from '../timeline-follow-ups.js';
 
 /** Entries shown at most; the costs always count everything. */
 const MAX_ENTRIES = 2_000;
@@ -114,7 +115,7 @@ export function readTicketTimeline(db: Database, shares: TicketShares, { ticketI
       ...(s.calls.all(params) as unknown[][]).map((r) => ({ at: r[0] as number, seq: 0, entry: callEntry(r) })),
       ...(s.events.all(params) as unknown[][]).map((r) => ({ at: r[0] as number, seq: r[1] as number, entry: eventEntry(r, humanHourlyRate) })),
     ].sort((a, b) => a.at - b.at || a.seq - b.seq);
-    markFollowUps(entries.map((e) => e.entry));
+    markFollowUps(entries);
     const conversations = [...new Set(entries.map((e) => e.entry.conversationId).filter((id): id is string => typeof id === 'string'))];
     return {
       ticketId,
@@ -160,22 +161,4 @@ function eventEntry(r: unknown[], humanHourlyRate: number | null): TimelineEntry
   }
   if (kind === 'resolved') return { ...base, by: r[9] as 'ai' | 'human', confirmed: r[10] === 1 };
   return base;
-}
-
-/**
- * Marks the links that reopened the ticket, as `ticketStatus()` counts them: the first link of a
- * conversation while the ticket is resolved is a follow-up contact. `entries` are in time order.
- */
-function markFollowUps(entries: TimelineEntry[]): void {
-  const linked = new Set<string>();
-  let resolved = false;
-  for (const entry of entries) {
-    if (entry.kind === 'resolved') resolved = true;
-    else if (entry.kind === 'reopened') resolved = false;
-    else if (entry.kind === 'linked' && !linked.has(entry.conversationId!)) {
-      linked.add(entry.conversationId!);
-      if (resolved) entry.followUp = true;
-      resolved = false;
-    }
-  }
 }
