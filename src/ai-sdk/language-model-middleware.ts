@@ -1,31 +1,17 @@
-import type { Attribution } from '../proxy/attribution.js';
-import type { CallRecorder } from '../ledger/call-recorder.js';
-import type { PriceBook } from '../pricing/price-book.js';
+import type { InProcessRecordingOptions } from '../wrapper/recording-options.js';
 import { validateId } from '../proxy/attribution.js';
 import { commitCall, warnRecordingFailure, type PendingCall } from '../wrapper/commit-call.js';
 import { recordStream } from './record-stream.js';
 import { answeredOutcome, beginSdkCall, failedOutcome, sdkFacts, type SdkCallDeps, type SdkModel, type SdkResponse } from './sdk-call.js';
 
 /** Options of {@link aiSdkMiddleware} and {@link aiSdkEmbeddingMiddleware}. */
-export interface AiSdkMiddlewareOptions {
-  /** Where calls are recorded (the same recorder the proxy uses, failing open). Required. */
-  recorder: CallRecorder;
-  /** Prices calls with the same book as the proxy. Required. */
-  prices: PriceBook;
-  /** Attributes every call of the wrapped model to one conversation. Default: the current request's (see `costTracking()`). */
-  conversationId?: string;
-  /** Names a ticket on every call. Default: the current request's. */
-  ticketId?: string;
+export interface AiSdkMiddlewareOptions extends InProcessRecordingOptions {
   /**
    * The company whose API serves the model, for its prices (a `@pydantic/genai-prices` id:
    * `openai`, `anthropic`, `google`, `aws`, `azure`...). Default: from the model's provider id
    * (`anthropic.messages` is `anthropic`, `amazon-bedrock` is `aws`; see the README's table).
    */
   upstreamProvider?: string;
-  /** The clock for `started_at`, ms since the epoch. Default `Date.now`. */
-  now?: () => number;
-  /** Told of each recorded call's attribution when it names a conversation or ticket (links conversations to tickets). Default: none. */
-  onAttribution?: (attribution: Attribution, at: number) => void;
 }
 
 /** The call options the middleware reads (every specification version has them). */

@@ -1,7 +1,5 @@
+import type { InProcessRecordingOptions } from './recording-options.js';
 import { ConfigError } from '../errors.js';
-import type { CallRecorder } from '../ledger/call-recorder.js';
-import type { PriceBook } from '../pricing/price-book.js';
-import type { Attribution } from '../proxy/attribution.js';
 import { clientKind, hasOwnFetch, instrumentClient } from './instrument-client.js';
 
 /**
@@ -14,27 +12,12 @@ export interface AnthropicClient {
 }
 
 /** Options of {@link wrapAnthropic}: the same as `wrapOpenAI`'s. */
-export interface WrapAnthropicOptions {
-  /** Where calls are recorded (the same recorder the proxy uses, failing open). Required. */
-  recorder: CallRecorder;
-  /** Prices calls with the same book as the proxy. Required. */
-  prices: PriceBook;
-  /**
-   * Attributes every call of this client to one conversation. Default: the current request's
-   * (see `costTracking()`); a call's own `x-cpr-conversation-id` header wins over both.
-   */
-  conversationId?: string;
-  /** Names a ticket on every call. Default: the current request's; a call's `x-cpr-ticket-id` header wins. */
-  ticketId?: string;
+export interface WrapAnthropicOptions extends InProcessRecordingOptions {
   /**
    * The company whose API the client calls, for its prices. Default: matched from the client's
    * `baseURL` (`anthropic` for `https://api.anthropic.com`; `null` when it matches none, a local server).
    */
   upstreamProvider?: string;
-  /** The clock for `started_at`, ms since the epoch. Default `Date.now`. */
-  now?: () => number;
-  /** Told of each recorded call's attribution when it names a conversation or ticket (links conversations to tickets). Default: none. */
-  onAttribution?: (attribution: Attribution, at: number) => void;
 }
 
 /** The `@anthropic-ai/sdk` versions the wrapper supports, as the package's peer dependency states them. */
