@@ -1,14 +1,7 @@
 import type { Usage } from '../../usage/types.js';
+import { USAGE_PART_COLUMNS } from '../usage-columns.js';
 import type { LlmCall } from '../types.js';
 
-/** The usage parts kept in columns of their own (migration 008), column and field: as `call-store.ts` writes them. */
-const PART_COLUMNS = [
-  ['cache_write_1h_tokens', 'cacheWrite1hTokens'], ['input_audio_tokens', 'inputAudioTokens'],
-  ['output_audio_tokens', 'outputAudioTokens'], ['accepted_prediction_tokens', 'acceptedPredictionTokens'],
-  ['rejected_prediction_tokens', 'rejectedPredictionTokens'], ['web_searches', 'webSearches'],
-  ['file_searches', 'fileSearches'], ['web_fetches', 'webFetches'], ['code_executions', 'codeExecutions'],
-  ['service_tier', 'serviceTier'], ['inference_geo', 'inferenceGeo'], ['provider_cost_usd', 'providerCostUsd'],
-] as const satisfies ReadonlyArray<readonly [string, keyof Usage]>;
 
 /** A row of `llm_calls` as better-sqlite3 returns it. */
 export type CallRow = Record<string, string | number | null>;
@@ -28,7 +21,7 @@ export function callFromRow(row: CallRow): LlmCall {
       inputTokens: Number(row.input_tokens), cacheReadTokens: Number(row.cache_read_tokens ?? 0), cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
       outputTokens: Number(row.output_tokens ?? 0), reasoningTokens: Number(row.reasoning_tokens ?? 0),
     };
-    for (const [column, key] of PART_COLUMNS) {
+    for (const [column, key] of USAGE_PART_COLUMNS) {
       const value = row[column];
       if (value !== null && value !== undefined) (usage as unknown as Record<string, unknown>)[key] = value;
     }

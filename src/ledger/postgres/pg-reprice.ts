@@ -1,16 +1,9 @@
 import type pg from 'pg';
+import { USAGE_PART_COLUMNS } from '../usage-columns.js';
 import type { CostUpdate, RepriceCandidate, TimeWindow } from '../ledger.js';
 import type { Usage } from '../../usage/types.js';
 import type { PostgresLedger } from './postgres-ledger.js';
 
-/** The usage parts kept in columns of their own, column and field (as the SQLite call store reads them). */
-const PART_COLUMNS = [
-  ['cache_write_1h_tokens', 'cacheWrite1hTokens'], ['input_audio_tokens', 'inputAudioTokens'],
-  ['output_audio_tokens', 'outputAudioTokens'], ['accepted_prediction_tokens', 'acceptedPredictionTokens'],
-  ['rejected_prediction_tokens', 'rejectedPredictionTokens'], ['web_searches', 'webSearches'],
-  ['file_searches', 'fileSearches'], ['web_fetches', 'webFetches'], ['code_executions', 'codeExecutions'],
-  ['service_tier', 'serviceTier'], ['inference_geo', 'inferenceGeo'], ['provider_cost_usd', 'providerCostUsd'],
-] as const satisfies ReadonlyArray<readonly [string, keyof Usage]>;
 
 const CANDIDATES_SQL = `SELECT id, provider, upstream_provider, response_model, request_model, started_at, status,
        input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
@@ -26,7 +19,7 @@ export async function pgRepriceCandidates(ledger: PostgresLedger, window: TimeWi
       inputTokens: row.input_tokens ?? 0, cacheReadTokens: row.cache_read_tokens ?? 0, cacheWriteTokens: row.cache_write_tokens ?? 0,
       outputTokens: row.output_tokens ?? 0, reasoningTokens: row.reasoning_tokens ?? 0,
     };
-    for (const [column, key] of PART_COLUMNS) {
+    for (const [column, key] of USAGE_PART_COLUMNS) {
       const value = row[column] as unknown;
       if (value !== null && value !== undefined) (usage as unknown as Record<string, unknown>)[key] = value;
     }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { USAGE_PART_COLUMNS } from '../usage-columns.js';
 import type { LlmCall } from '../types.js';
 import type { CostUpdate, RepriceCandidate, TimeWindow } from '../ledger.js';
 import type { Usage } from '../../usage/types.js';
@@ -18,14 +19,6 @@ const COLUMNS = [
   'upstream',
 ] as const;
 
-/** The usage parts kept in columns of their own since migration 008, column and field. */
-const PART_COLUMNS = [
-  ['cache_write_1h_tokens', 'cacheWrite1hTokens'], ['input_audio_tokens', 'inputAudioTokens'],
-  ['output_audio_tokens', 'outputAudioTokens'], ['accepted_prediction_tokens', 'acceptedPredictionTokens'],
-  ['rejected_prediction_tokens', 'rejectedPredictionTokens'], ['web_searches', 'webSearches'],
-  ['file_searches', 'fileSearches'], ['web_fetches', 'webFetches'], ['code_executions', 'codeExecutions'],
-  ['service_tier', 'serviceTier'], ['inference_geo', 'inferenceGeo'], ['provider_cost_usd', 'providerCostUsd'],
-] as const satisfies ReadonlyArray<readonly [string, keyof Usage]>;
 
 /** Turns a call into the positional values of {@link COLUMNS}. */
 export function callToRow(call: LlmCall): unknown[] {
@@ -41,7 +34,7 @@ export function callToRow(call: LlmCall): unknown[] {
     call.latencyMs, call.timeToFirstChunkMs, call.upstreamRequestId, call.responseId,
     call.finishReasons.length > 0 ? JSON.stringify(call.finishReasons) : null, call.source,
     call.upstreamProvider ?? null,
-    ...PART_COLUMNS.map(([, key]) => usage?.[key] ?? null),
+    ...USAGE_PART_COLUMNS.map(([, key]) => usage?.[key] ?? null),
     call.computedCostUsd ?? null, call.costSource ?? null,
     prices?.rates ? JSON.stringify(prices.rates) : null, prices?.pricesVersion ?? null,
     call.upstream ?? null,
@@ -57,7 +50,7 @@ function rowUsage(row: Record<string, never>): Usage {
     outputTokens: row.output_tokens ?? 0,
     reasoningTokens: row.reasoning_tokens ?? 0,
   };
-  for (const [column, key] of PART_COLUMNS) {
+  for (const [column, key] of USAGE_PART_COLUMNS) {
     const value = row[column] as unknown;
     if (value !== null && value !== undefined) (usage as unknown as Record<string, unknown>)[key] = value;
   }
