@@ -63,9 +63,9 @@ export const SUM_SPEND = `COUNT(*), SUM(conversations::float8), SUM(with_calls::
 export const SUM_HUMAN = 'COALESCE(SUM(human_cost_usd), 0)::float8, COALESCE(SUM(human_unpriced_seconds), 0)::float8, COALESCE(SUM(human_rated_usd), 0)::float8';
 export const CLASSES_SQL = `SELECT category, channel, key_day, outcome, ${SUM_SPEND}, ${SUM_HUMAN}
   FROM report_ticket_facts WHERE ${KEPT_IN_WINDOW} GROUP BY category, channel, key_day, outcome`;
-export const CLASSES_BY_CUSTOMER_SQL = `SELECT f.category, f.channel, f.key_day, f.outcome, ${SUM_SPEND}, ${SUM_HUMAN}, k.customer_id
-  FROM report_ticket_facts f LEFT JOIN tickets k USING (ticket_id) WHERE ${KEPT_IN_WINDOW}
- GROUP BY k.customer_id, f.category, f.channel, f.key_day, f.outcome`;
+/** By customer too: the kept rows hold each ticket's customer as it stands (SQLite's 012). */
+export const CLASSES_BY_CUSTOMER_SQL = `SELECT category, channel, key_day, outcome, ${SUM_SPEND}, ${SUM_HUMAN}, customer_id
+  FROM report_ticket_facts WHERE ${KEPT_IN_WINDOW} GROUP BY customer_id, category, channel, key_day, outcome`;
 export const CLASS_MODELS_SQL = `SELECT model, SUM(calls::float8), SUM(unpriced::float8), SUM(estimated::float8), SUM(input_tokens::float8),
   SUM(cached_tokens::float8), SUM(output_tokens::float8), SUM(reasoning_tokens::float8), COALESCE(SUM(cost_usd), 0)::float8
   FROM report_ticket_models WHERE ${KEPT_IN_WINDOW} GROUP BY model`;
@@ -79,10 +79,10 @@ export const RESTRICTED_FACTS_SQL = pgTicketFactsSql({ restricted: true });
  */
 export const INSERT_KEPT_SQL = `INSERT INTO report_ticket_facts (ticket_id, opened_at, last_at, key_time, key_day, outcome, category, channel,
     conversations, with_calls, calls, unpriced, estimated, input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_usd,
-    human_cost_usd, human_unpriced_seconds, human_rated_usd)
+    human_cost_usd, human_unpriced_seconds, human_rated_usd, customer_id)
   SELECT r->>0, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, (r->>4)::bigint, (r->>5)::int, r->>6, r->>7,
     (r->>8)::bigint, (r->>9)::bigint, (r->>10)::bigint, (r->>11)::bigint, (r->>12)::bigint, (r->>13)::bigint, (r->>14)::bigint,
-    (r->>15)::bigint, (r->>16)::bigint, (r->>17)::float8, (r->>18)::float8, (r->>19)::float8, (r->>20)::float8
+    (r->>15)::bigint, (r->>16)::bigint, (r->>17)::float8, (r->>18)::float8, (r->>19)::float8, (r->>20)::float8, r->>21
   FROM jsonb_array_elements($1::jsonb) AS r`;
 export const INSERT_KEPT_MODELS_SQL = `INSERT INTO report_ticket_models (ticket_id, model, key_time, last_at, calls, unpriced, estimated,
     input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_usd)

@@ -129,13 +129,12 @@ const statements = perConnection((db) => {
         TOTAL(human_rated_usd)
       FROM main.report_ticket_facts INDEXED BY report_ticket_facts_classes WHERE ${KEPT_IN_WINDOW}
       GROUP BY category, channel, key_day, outcome`).raw(),
-    // By customer too: the kept rows do not hold it (a customer id can change without a new fact
-    // of the ticket's), so it is read from the ticket as it stands, as the fresh rows read it.
+    // By customer too: the kept rows hold each ticket's customer as it stands (a new one comes
+    // with a `ticket.opened`, which makes the ticket fold again), as the fresh rows read it.
     readClassesByCustomer: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
         SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
         TOTAL(human_rated_usd), customer_id
-      FROM (SELECT *, (SELECT k.customer_id FROM main.tickets k WHERE k.ticket_id = report_ticket_facts.ticket_id) AS customer_id
-              FROM main.report_ticket_facts WHERE ${KEPT_IN_WINDOW})
+      FROM main.report_ticket_facts WHERE ${KEPT_IN_WINDOW}
       GROUP BY customer_id, category, channel, key_day, outcome`).raw(),
     readClassModels: db.prepare(`SELECT model, ${SUM_SPEND}
       FROM main.report_ticket_models INDEXED BY report_ticket_models_by_model WHERE ${KEPT_IN_WINDOW}

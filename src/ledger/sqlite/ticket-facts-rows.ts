@@ -20,7 +20,7 @@ const SPEND_COLUMNS = ['calls', 'unpriced', 'estimated', 'input_tokens', 'cached
 
 /** The columns of `report_ticket_facts`, in order. */
 export const KEPT_COLUMNS = ['ticket_id', 'opened_at', 'last_at', 'key_time', 'key_day', 'outcome', 'category', 'channel',
-  'conversations', 'with_calls', ...SPEND_COLUMNS, 'human_cost_usd', 'human_unpriced_seconds', 'human_rated_usd'] as const;
+  'conversations', 'with_calls', ...SPEND_COLUMNS, 'human_cost_usd', 'human_unpriced_seconds', 'human_rated_usd', 'customer_id'] as const;
 
 /** The columns of `report_ticket_models`, in order. */
 export const KEPT_MODEL_COLUMNS = ['ticket_id', 'model', 'key_time', 'last_at', ...SPEND_COLUMNS] as const;
@@ -64,7 +64,7 @@ export function factsRowToKept(row: unknown[]): { ticket: unknown[]; models: unk
     | (c.reopened ? REOPENED : 0) | (c.firstContact ? FIRST_CONTACT : 0) | (c.withoutActivity ? WITHOUT_ACTIVITY : 0);
   return {
     ticket: [facts.ticketId, facts.openedAt, lastAt, c.keyTime, c.keyTime - (c.keyTime % DAY), outcome, facts.category, facts.channel, facts.conversations,
-      facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9], row[13]],
+      facts.conversationsWithLlmCalls, ...spendValues(c.llm), row[8], row[9], row[13], facts.customerId],
     models: facts.llm.map((m) => [facts.ticketId, m.model, c.keyTime, lastAt, ...spendValues(m)]),
   };
 }

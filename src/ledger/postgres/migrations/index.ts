@@ -1,7 +1,7 @@
 import type { Migration } from '../../sqlite/migrations/migration.js';
 import { pgLlmCalls, pgTickets } from './calls-and-events.js';
 import {
-  pgCallUpstream, pgHelpdeskStageMoves, pgLedgerSettings, pgOneConversationIndex, pgReportCache, pgTicketsByCustomer, pgWholeUsage,
+  pgCallUpstream, pgHelpdeskStageMoves, pgKeptCustomers, pgLedgerSettings, pgOneConversationIndex, pgReportCache, pgTicketsByCustomer, pgWholeUsage,
 } from './report-cache-and-settings.js';
 
 /**
@@ -9,5 +9,5 @@ import {
  * that `schema_migrations` reads the same on both. Append; never edit one that has shipped.
  */
 export const pgMigrations: readonly Migration[] = [
-  pgLlmCalls, pgTickets, pgReportCache, pgOneConversationIndex, pgLedgerSettings, pgHelpdeskStageMoves, pgWholeUsage, pgTicketsByCustomer, pgCallUpstream,
+  pgLlmCalls, pgTickets, pgReportCache, pgOneConversationIndex, pgLedgerSettings, pgHelpdeskStageMoves, pgWholeUsage, pgTicketsByCustomer, pgCallUpstream, pgKeptCustomers,
 ];

@@ -155,3 +155,12 @@ export const pgCallUpstream: Migration = {
   name: '011-call-upstream',
   up: 'ALTER TABLE llm_calls ADD COLUMN upstream TEXT;',
 };
+
+/** The kept tickets hold their customer (SQLite's 012); the kept rows have none yet: the next report folds them all again. */
+export const pgKeptCustomers: Migration = {
+  name: '012-kept-customers',
+  up: `
+    ALTER TABLE report_ticket_facts ADD COLUMN customer_id TEXT;
+    UPDATE report_cache_state SET folded_snapshot = NULL;
+  `,
+};

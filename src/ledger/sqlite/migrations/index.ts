@@ -8,8 +8,9 @@ import { helpdeskStageMoves } from './007-helpdesk-stage-moves.js';
 import { wholeUsage } from './008-whole-usage.js';
 import { ticketsByCustomer } from './009-tickets-by-customer.js';
 import { callUpstream } from './011-call-upstream.js';
+import { keptCustomers } from './012-kept-customers.js';
 
 /** Every migration, in the order it is applied. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage, ticketsByCustomer, callUpstream];
+export const migrations: readonly Migration[] = [llmCalls, tickets, reportCache, oneConversationIndex, ledgerSettings, helpdeskStageMoves, wholeUsage, ticketsByCustomer, callUpstream, keptCustomers];
 
 export type { Migration } from './migration.js';
