@@ -24,9 +24,9 @@ describe('PostgreSQL migrations', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ name: string; n: string }>('SELECT name, COUNT(*) AS n FROM schema_migrations GROUP BY name ORDER BY name');
-      // One row per migration, each applied once: 9 migrations (001..005, 007, 008, 009, 011).
+      // One row per migration, each applied once: 10 migrations (001..005, 007, 008, 009, 011, 012).
       expect(rows.map((r) => [r.name, Number(r.n)])).toEqual(pgMigrations.map((m) => [m.name, 1]));
-      expect(rows).toHaveLength(9);
+      expect(rows).toHaveLength(10);
     } finally {
       await client.end();
       await Promise.all(ledgers.map((ledger) => ledger.close()));
