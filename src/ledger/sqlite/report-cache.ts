@@ -134,7 +134,7 @@ const statements = perConnection((db) => {
     readClassesByCustomer: db.prepare(`SELECT category, channel, key_day, outcome, COUNT(*),
         SUM(conversations), SUM(with_calls), ${SUM_SPEND}, TOTAL(human_cost_usd), TOTAL(human_unpriced_seconds),
         TOTAL(human_rated_usd), customer_id
-      FROM main.report_ticket_facts WHERE ${KEPT_IN_WINDOW}
+      FROM main.report_ticket_facts INDEXED BY report_ticket_facts_customers WHERE ${KEPT_IN_WINDOW}
       GROUP BY customer_id, category, channel, key_day, outcome`).raw(),
     readClassModels: db.prepare(`SELECT model, ${SUM_SPEND}
       FROM main.report_ticket_models INDEXED BY report_ticket_models_by_model WHERE ${KEPT_IN_WINDOW}
