@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerPruneOptions, LedgerPruneResult } from '../open-ledger.js';
 import type { PostgresLedger } from './postgres-ledger.js';
+import { pruneInBatches } from '../prune-in-batches.js';
 
 /**
  * Deletes the calls that started before `before`, oldest first, `batchSize` rows per
@@ -13,18 +13,10 @@ export async function prunePgCalls(ledger: PostgresLedger, { before, batchSize =
     const { rows } = await ledger.query<{ count: number }>('counting calls to prune', 'SELECT COUNT(*) AS count FROM llm_calls WHERE started_at < $1', [before]);
     return { deleted: rows[0]!.count, batches: 0, longestBatchMs: 0 };
   }
-  const result: LedgerPruneResult = { deleted: 0, batches: 0, longestBatchMs: 0 };
-  for (;;) {
-    const t0 = performance.now();
-    const { rowCount } = await ledger.query('pruning calls', `DELETE FROM llm_calls WHERE id IN (
-      SELECT id FROM llm_calls WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, [before, batchSize]);
-    const changes = rowCount ?? 0;
-    result.longestBatchMs = Math.max(result.longestBatchMs, performance.now() - t0);
-    if (changes === 0) break;
-    result.deleted += changes;
-    result.batches += 1;
-    if (changes < batchSize) break;
-    await sleep(pauseMs);
-  }
-  return result;
+  return pruneInBatches({
+    batchSize,
+    pauseMs,
+    deleteBatch: async () => (await ledger.query('pruning calls', `DELETE FROM llm_calls WHERE id IN (
+      SELECT id FROM llm_calls WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, [before, batchSize])).rowCount ?? 0,
+  });
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pruneInBatches } from '../prune-in-batches.js';
 
 /** Options of {@link pruneCalls}. */
 export interface PruneCallsOptions {
@@ -44,16 +44,5 @@ export async function pruneCalls({ db, before, batchSize = 1000, pauseMs = 25, d
   const batch = db.prepare(
     'DELETE FROM llm_calls WHERE rowid IN (SELECT rowid FROM llm_calls WHERE started_at < ? ORDER BY started_at LIMIT ?)',
   );
-  const result: PruneResult = { deleted: 0, batches: 0, longestBatchMs: 0 };
-  for (;;) {
-    const t0 = performance.now();
-    const { changes } = batch.run(before, batchSize);
-    result.longestBatchMs = Math.max(result.longestBatchMs, performance.now() - t0);
-    if (changes === 0) break;
-    result.deleted += changes;
-    result.batches += 1;
-    if (changes < batchSize) break;
-    await sleep(pauseMs);
-  }
-  return result;
+  return pruneInBatches({ batchSize, pauseMs, deleteBatch: () => batch.run(before, batchSize).changes });
 }
