@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { commitCall, type PendingCall } from '../wrapper/commit-call.js';
-import { relayBody, type BodyEnd } from '../wrapper/relay-body.js';
+import { endedByCaller, relayBody, type BodyEnd } from '../wrapper/relay-body.js';
 import { answeredOutcome, sdkFacts, type SdkResponse } from './sdk-call.js';
 
 /** A part of an AI SDK model's stream, by the fields read here (every specification version has them). */
@@ -26,8 +26,7 @@ export function recordStream<P>({ call, source, headers }: { call: PendingCall; 
     if (ended) return;
     ended = true;
     signal?.removeEventListener('abort', onAbort);
-    // A read that failed because the caller aborted is the caller leaving, not the upstream dying.
-    const aborted = how.kind === 'aborted' || how.kind === 'cancelled' || (how.kind === 'failed' && signal?.aborted === true);
+    const aborted = endedByCaller(how, signal);
     // The whole answer came when its finish part did, whatever the caller does after.
     const answered = finish !== undefined && how.kind !== 'failed';
     const facts = sdkFacts(call, { response, usage: answered ? finish?.usage : undefined, providerMetadata: finish?.providerMetadata, finishReason: finish?.finishReason });

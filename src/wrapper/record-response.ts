@@ -3,7 +3,7 @@ import { upstreamRequestId } from '../recording/build-call.js';
 import { bufferedOutcome, cutBodyOutcome, streamOutcome } from '../recording/outcomes.js';
 import { SseRelay } from '../recording/sse-relay.js';
 import { commitCall, warnRecordingFailure, type PendingCall } from './commit-call.js';
-import { relayBody, type BodyEnd } from './relay-body.js';
+import { endedByCaller, relayBody, type BodyEnd } from './relay-body.js';
 import { hasNodeBody, platformResponse } from './platform-response.js';
 import { shareBody } from './shared-body.js';
 
@@ -54,8 +54,7 @@ function recordStream(call: PendingCall, response: Response): Response {
     if (ended) return;
     ended = true;
     signal?.removeEventListener('abort', onAbort);
-    // A read that failed because the caller aborted is the caller leaving, not the upstream dying.
-    const aborted = how.kind === 'aborted' || how.kind === 'cancelled' || (how.kind === 'failed' && signal?.aborted === true);
+    const aborted = endedByCaller(how, signal);
     const died = !aborted && how.kind === 'failed';
     commitCall(call, streamOutcome({
       tally: relay.tally,

@@ -1,6 +1,15 @@
 /** How a relayed body ended: read to its end, failed while reading, or cancelled by its reader. */
 export type BodyEnd = { kind: 'complete' } | { kind: 'failed'; error: unknown } | { kind: 'cancelled' };
 
+/**
+ * Whether a body's end was the caller leaving (its abort signal, or its reader cancelling) rather
+ * than the upstream: a read that failed because the caller aborted is the caller leaving, not the
+ * upstream dying.
+ */
+export function endedByCaller(how: BodyEnd | { kind: 'aborted' }, signal: AbortSignal | null | undefined): boolean {
+  return how.kind === 'aborted' || how.kind === 'cancelled' || (how.kind === 'failed' && signal?.aborted === true);
+}
+
 /** What {@link relayBody} does with each chunk and the end. */
 export interface RelayBodyHooks<In = Uint8Array, Out = In> {
   /** Maps a source chunk to what the reader gets (`null`: nothing for this chunk). */
